@@ -1,0 +1,59 @@
+# Caremap's developer commands. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# Local development runs with DEBUG on; production sets its own environment.
+export DEBUG ?= true
+
+.PHONY: install run migrate demo test lint check-migrations pytest bench assets messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,production]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/caremap migrate --no-input
+
+demo: migrate
+	$(BIN)/caremap demo
+
+run: demo
+	@echo "Caremap is starting on http://127.0.0.1:$(PORT)/"
+	$(BIN)/caremap runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: install
+	$(BIN)/caremap makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint check-migrations pytest
+
+bench: migrate
+	$(BIN)/caremap bench
+
+assets:
+	bash assets/build.sh
+
+# Extract and compile the translation catalogues (needs GNU gettext).
+messages: install
+	cd caremap && ../$(BIN)/caremap makemessages --locale cy --no-obsolete --ignore 'tests/*'
+	cd caremap && ../$(BIN)/caremap compilemessages --locale cy
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,1 @@
+"""Caremap: recovery management for people in recovery, navigators, services and commissioners."""

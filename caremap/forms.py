@@ -1,0 +1,185 @@
+"""Forms that render GOV.UK Design System markup.
+
+Every form in Caremap inherits `GovukFormMixin` (through `Form` or `ModelForm`
+below): labels, hints, fieldsets for grouped inputs, an error summary linked to
+the first input of each field, and a message beside each field. Browsers are
+not asked to validate (no `required` attributes, `novalidate` on the form), so
+every message comes from the server, in the user's language.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = "govuk/forms/field.html"
+
+
+# Widget types (BoundField.widget_type) rendered as a group inside a fieldset.
+GROUPED_WIDGETS = {"radioselect", "checkboxselectmultiple", "dateparts"}
+
+INPUT_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+}
+
+
+class GovukBoundField(BoundField):
+    @property
+    def is_grouped(self):
+        return self.widget_type in GROUPED_WIDGETS
+
+    @property
+    def hint_id(self):
+        return f"{self.auto_id}_helptext"
+
+    @property
+    def error_id(self):
+        return f"{self.auto_id}_error"
+
+    @property
+    def first_input_id(self):
+        """Where the error summary link should land."""
+        if self.widget_type in {"radioselect", "checkboxselectmultiple"}:
+            return f"{self.auto_id}_0"
+        if self.widget_type == "dateparts":
+            missing = getattr(self.field, "first_bad_part", None) or "day"
+            return f"{self.auto_id}_{missing}"
+        return self.auto_id
+
+    @property
+    def described_by(self):
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        base = INPUT_CLASSES.get(self.widget_type, "govuk-input")
+        classes = [base, attrs.get("class", "")]
+        if self.errors:
+            classes.append(f"{base}--error")
+        attrs["class"] = " ".join(c for c in classes if c)
+        if self.described_by and not self.is_grouped:
+            attrs["aria-describedby"] = self.described_by
+        else:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
+class GovukFormMixin:
+    use_required_attribute = False
+    bound_field_class = GovukBoundField
+    template_name_div = "govuk/forms/form.html"
+
+    def error_summary(self):
+        """(message, link) pairs in field order for the error summary."""
+        items = [(str(error), "#") for error in self.non_field_errors()]
+        for name in self.fields:
+            bound = self[name]
+            for error in bound.errors:
+                items.append((str(error), f"#{bound.first_input_id}"))
+        return items
+
+
+class Form(GovukFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """GOV.UK's date input: three boxes for day, month and year, so nobody has
+    to guess a date format."""
+
+    template_name = "govuk/forms/widgets/date_parts.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None):
+        widgets = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, dict):
+            return [value.get(part, "") for part in self.parts]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        return {part: (data.get(f"{name}_{part}") or "").strip() for part in self.parts}
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}_{part}" in data for part in self.parts)
+
+
+class DatePartsField(forms.Field):
+    """A date typed as day, month and year, with the specific messages GOV.UK
+    recommends ("must include a month", "must be a real date")."""
+
+    widget = DatePartsWidget
+    default_error_messages = {
+        "required": _("Enter %(label)s"),
+        "missing": _("%(label)s must include a %(part)s"),
+        "not_number": _("%(label)s must be a real date"),
+        "invalid": _("%(label)s must be a real date"),
+        "year_digits": _("Year must include 4 numbers"),
+    }
+    part_names = {"day": _("day"), "month": _("month"), "year": _("year")}
+
+    def _label(self):
+        return str(self.label or _("the date"))
+
+    def to_python(self, value):
+        self.first_bad_part = None
+        if not value or not isinstance(value, dict):
+            return None
+        if not any(value.values()):
+            return None
+        label = self._label()
+        for part in DatePartsWidget.parts:
+            if not value.get(part):
+                self.first_bad_part = part
+                raise ValidationError(
+                    self.error_messages["missing"],
+                    code="missing",
+                    params={"label": label, "part": self.part_names[part]},
+                )
+        try:
+            day, month, year = (int(value[p]) for p in DatePartsWidget.parts)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["not_number"], code="not_number", params={"label": label}
+            ) from None
+        if len(value["year"]) != 4:
+            self.first_bad_part = "year"
+            raise ValidationError(self.error_messages["year_digits"], code="year_digits")
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"label": label}
+            ) from None
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            raise ValidationError(
+                self.error_messages["required"],
+                code="required",
+                params={"label": self._label().lower()},
+            )

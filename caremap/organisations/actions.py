@@ -1,0 +1,127 @@
+"""Changes to teams and memberships, each atomic and audited."""
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+
+from caremap.accounts.models import User
+from caremap.organisations.models import Membership, Team
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+
+
+@transaction.atomic
+def create_team(organisation, name, *, by):
+    team = Team.objects.create(organisation=organisation, name=name)
+    record(
+        AuditEvent.Action.CREATE,
+        by=by,
+        record=team,
+        organisation=organisation,
+        summary=f"Team {name}",
+        changes={"name": ["", name]},
+    )
+    return team
+
+
+@transaction.atomic
+def rename_team(team, name, *, by):
+    old = team.name
+    if old == name:
+        return team
+    team.name = name
+    team.save(update_fields=["name"])
+    record(
+        AuditEvent.Action.UPDATE,
+        by=by,
+        record=team,
+        organisation=team.organisation,
+        changes={"name": [old, name]},
+    )
+    return team
+
+
+@transaction.atomic
+def add_member(organisation, *, email, full_name, role, team=None, by, request=None):
+    """Give someone a role in the organisation. A new email address gets an
+    account with no password and an email inviting them to set one."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    invited = user is None
+    if invited:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    membership = Membership(user=user, role=role, organisation=organisation, team=team)
+    membership.full_clean()
+    membership.save()
+    record(
+        AuditEvent.Action.CREATE,
+        by=by,
+        record=membership,
+        organisation=organisation,
+        summary=f"{user.email} added as {membership.get_role_display()}",
+        changes={"role": ["", role], "team": ["", str(team or "")]},
+    )
+    if invited:
+        transaction.on_commit(lambda: send_invitation(user, request))
+    return membership
+
+
+def send_invitation(user, request):
+    form = PasswordResetForm({"email": user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            subject_template_name="accounts/emails/invitation-subject.txt",
+            email_template_name="accounts/emails/invitation-body-text.txt",
+        )
+
+
+@transaction.atomic
+def change_membership_team(membership, team, *, by):
+    old = membership.team
+    if old == team:
+        return membership
+    membership.team = team
+    membership.full_clean()
+    membership.save(update_fields=["team"])
+    record(
+        AuditEvent.Action.UPDATE,
+        by=by,
+        record=membership,
+        organisation=membership.organisation,
+        summary=f"{membership.user.email}",
+        changes={"team": [str(old or ""), str(team or "")]},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership, *, by):
+    """End a membership. People on a departing navigator's caseload in this
+    organisation become unassigned, so the manager can see and reassign them."""
+    from caremap.people.models import Person
+
+    organisation = membership.organisation
+    unassigned = 0
+    if membership.role == Membership.Role.NAVIGATOR:
+        caseload = Person.objects.filter(organisation=organisation, navigator=membership.user)
+        for person in caseload.select_for_update():
+            person.navigator = None
+            person.save(update_fields=["navigator", "updated_at"])
+            record(
+                AuditEvent.Action.UPDATE,
+                by=by,
+                record=person,
+                person=person,
+                changes={"navigator": [str(membership.user), ""]},
+            )
+            unassigned += 1
+    record(
+        AuditEvent.Action.DELETE,
+        by=by,
+        record=membership,
+        organisation=organisation,
+        summary=f"{membership.user.email} removed as {membership.get_role_display()}; "
+        f"{unassigned} people unassigned",
+    )
+    membership.delete()
+    return unassigned

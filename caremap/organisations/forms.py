@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caremap.forms import Form
+from caremap.organisations.models import Membership, Team
+
+
+class TeamForm(Form):
+    name = forms.CharField(
+        label=_("Team name"),
+        max_length=200,
+        error_messages={"required": _("Enter a name for the team")},
+    )
+
+    def __init__(self, *args, organisation, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.team = team
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Team.objects.filter(organisation=self.organisation, name__iexact=name)
+        if self.team is not None:
+            taken = taken.exclude(pk=self.team.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("There is already a team called %(name)s") % {"name": name})
+        return name
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    pass
+
+
+class MemberForm(Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        error_messages={
+            "required": _("Enter their email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Enter their full name")},
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (Membership.Role.NAVIGATOR, _("Navigator: works with the people on their caseload")),
+            (Membership.Role.MANAGER, _("Manager: sees everyone in the organisation and manages staff")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select a role")},
+    )
+    team = TeamChoiceField(
+        queryset=Team.objects.none(),
+        label=_("Team"),
+        required=False,
+        empty_label=_("No team"),
+        help_text=_("Navigators in a team can see each other's caseloads."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["team"].queryset = organisation.teams.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").lower()
+        role = cleaned.get("role")
+        if cleaned.get("team") and role == Membership.Role.MANAGER:
+            self.add_error("team", _("Only navigators belong to a team. Choose 'No team' for a manager"))
+        if email and role and Membership.objects.filter(
+            user__email=email, role=role, organisation=self.organisation
+        ).exists():
+            self.add_error("email", _("This person already has that role in your organisation"))
+        return cleaned
+
+
+class MembershipTeamForm(Form):
+    team = TeamChoiceField(
+        queryset=Team.objects.none(), label=_("Team"), required=False, empty_label=_("No team")
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = organisation.teams.all()

@@ -1,0 +1,67 @@
+"""What each role sees first after signing in."""
+
+from django.db.models import Count, Q
+
+from caremap.organisations.models import Membership, Organisation
+
+# Counts from 1 to 4 are never shown to commissioners: with so few people,
+# a count plus local knowledge can identify someone.
+SMALL_NUMBER_LIMIT = 5
+
+
+def suppress(count):
+    """The count as commissioners may see it: None stands for 'fewer than 5'."""
+    return None if 0 < count < SMALL_NUMBER_LIMIT else count
+
+
+def landing_sections(user):
+    from caremap.people.models import Person
+
+    sections = []
+    navigator_orgs = [m.organisation for m in user.memberships_with_role(Membership.Role.NAVIGATOR)]
+    if navigator_orgs:
+        caseload = Person.objects.filter(navigator=user, organisation__in=navigator_orgs)
+        sections.append(
+            {
+                "kind": "caseload",
+                "people": caseload.active().select_related("organisation")[:50],
+                "active_count": caseload.active().count(),
+            }
+        )
+    managed = [m.organisation for m in user.memberships_with_role(Membership.Role.MANAGER)]
+    for organisation in managed:
+        people = Person.objects.filter(organisation=organisation)
+        counts = people.aggregate(
+            active=Count("pk", filter=Q(status=Person.Status.ACTIVE)),
+            closed=Count("pk", filter=Q(status=Person.Status.CLOSED)),
+            unassigned=Count("pk", filter=Q(status=Person.Status.ACTIVE, navigator__isnull=True)),
+        )
+        caseloads = (
+            people.active()
+            .filter(navigator__isnull=False)
+            .values("navigator__full_name", "navigator__email")
+            .annotate(total=Count("pk"))
+            .order_by("navigator__full_name")
+        )
+        sections.append(
+            {"kind": "organisation", "organisation": organisation, "counts": counts, "caseloads": caseloads}
+        )
+    for membership in user.memberships_with_role(Membership.Role.COMMISSIONER):
+        organisations = (
+            Organisation.objects.filter(area=membership.area)
+            .annotate(active=Count("people", filter=Q(people__status=Person.Status.ACTIVE)))
+            .order_by("name")
+        )
+        sections.append(
+            {
+                "kind": "area",
+                "area": membership.area,
+                "organisations": [
+                    {"name": o.name, "kind": o.get_kind_display(), "active": suppress(o.active)}
+                    for o in organisations
+                ],
+            }
+        )
+    if user.is_administrator:
+        sections.append({"kind": "administration"})
+    return sections

@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.Model):
+    """A commissioning area, such as an Area Planning Board or a county."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        TREATMENT_SERVICE = "treatment_service", _("Treatment service")
+        RECOVERY_COMMUNITY = "recovery_community", _("Recovery community organisation")
+        RECOVERY_RESIDENCE = "recovery_residence", _("Recovery residence")
+        PEER_LED_GROUP = "peer_led_group", _("Peer-led group")
+        OTHER = "other", _("Other")
+
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("area")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="organisation_unique_name_in_area")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:organisation-detail", args=[self.pk])
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name_in_organisation")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def navigators(self):
+        return self.filter(role=Membership.Role.NAVIGATOR)
+
+    def in_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Membership(models.Model):
+    """Gives a user a role. Navigators and managers belong to an organisation
+    (navigators optionally to one of its teams); commissioners to an area;
+    administrators to the whole installation."""
+
+    class Role(models.TextChoices):
+        NAVIGATOR = "navigator", _("Navigator")
+        MANAGER = "manager", _("Manager")
+        COMMISSIONER = "commissioner", _("Commissioner")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("team"),
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("area"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["role", "pk"]
+        constraints = [
+            # Each role carries exactly the scope it needs, so a permission
+            # check never has to guess which organisation or area applies.
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role__in=["navigator", "manager"], organisation__isnull=False, area__isnull=True)
+                    | Q(role="commissioner", organisation__isnull=True, team__isnull=True, area__isnull=False)
+                    | Q(role="administrator", organisation__isnull=True, team__isnull=True, area__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_team_only_for_navigators",
+                condition=Q(team__isnull=True) | Q(role="navigator"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="membership_unique_role_in_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "area"],
+                condition=Q(area__isnull=False),
+                name="membership_unique_role_in_area",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.team or self.organisation or self.area
+        if scope:
+            return f"{self.user} — {self.get_role_display()}, {scope}"
+        return f"{self.user} — {self.get_role_display()}"
+
+    def clean(self):
+        if self.role in (self.Role.NAVIGATOR, self.Role.MANAGER) and not self.organisation_id:
+            raise ValidationError({"organisation": _("Navigators and managers belong to an organisation.")})
+        if self.role == self.Role.COMMISSIONER and not self.area_id:
+            raise ValidationError({"area": _("Commissioners belong to an area.")})
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError({"team": _("Choose a team in the same organisation.")})

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caremap.accounts import drafts
+from caremap.organisations import actions
+from caremap.organisations.forms import MemberForm, MembershipTeamForm, TeamForm
+from caremap.organisations.models import Membership
+from caremap.organisations.permissions import (
+    get_membership_for_user,
+    get_organisation_for_user,
+    get_team_for_user,
+)
+from caremap.organisations.rules import managed_organisation_ids
+from caremap.privacy.models import AuditEvent
+
+
+@login_required
+def manage(request):
+    """Managers land on their organisation; with several, on the first."""
+    organisation_ids = sorted(managed_organisation_ids(request.user))
+    if not organisation_ids:
+        raise PermissionDenied
+    return redirect("organisations:organisation-detail", pk=organisation_ids[0])
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    teams = organisation.teams.annotate(members=Count("memberships"))
+    memberships = (
+        Membership.objects.in_organisation(organisation)
+        .select_related("user", "team")
+        .annotate(caseload=Count("user__caseload", distinct=True))
+        .order_by("user__full_name", "role")
+    )
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {"organisation": organisation, "teams": teams, "memberships": memberships},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    form = TeamForm(request.POST if request.method == "POST" else drafts.take(request), organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        team = actions.create_team(organisation, form.cleaned_data["name"], by=request.user)
+        messages.success(request, _("Team %(name)s has been added.") % {"name": team.name})
+        return redirect(organisation)
+    return render(request, "organisations/team_form.html", {"organisation": organisation, "form": form, "team": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, pk, team_pk):
+    team = get_team_for_user(request, pk, team_pk)
+    organisation = team.organisation
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = TeamForm(data, organisation=organisation, team=team, initial={"name": team.name})
+    if request.method == "POST" and form.is_valid():
+        actions.rename_team(team, form.cleaned_data["name"], by=request.user)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(organisation)
+    return render(request, "organisations/team_form.html", {"organisation": organisation, "form": form, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = MemberForm(data, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        membership = actions.add_member(
+            organisation,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role=form.cleaned_data["role"],
+            team=form.cleaned_data["team"],
+            by=request.user,
+            request=request,
+        )
+        messages.success(
+            request,
+            _("%(name)s has been added as %(role)s.")
+            % {"name": membership.user, "role": membership.get_role_display().lower()},
+        )
+        return redirect(organisation)
+    return render(request, "organisations/member_form.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk, membership_pk):
+    membership = get_membership_for_user(request, pk, membership_pk)
+    organisation = membership.organisation
+    if membership.role != Membership.Role.NAVIGATOR:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = MembershipTeamForm(data, organisation=organisation, initial={"team": membership.team})
+    if request.method == "POST" and form.is_valid():
+        actions.change_membership_team(membership, form.cleaned_data["team"], by=request.user)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(organisation)
+    return render(
+        request,
+        "organisations/member_edit.html",
+        {"organisation": organisation, "form": form, "membership": membership},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, pk, membership_pk):
+    membership = get_membership_for_user(request, pk, membership_pk)
+    organisation = membership.organisation
+    if membership.user == request.user and membership.role == Membership.Role.MANAGER:
+        messages.error(request, _("You cannot remove your own manager role. Ask another manager."))
+        return redirect(organisation)
+    if request.method == "POST":
+        unassigned = actions.remove_member(membership, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s no longer has that role. People unassigned from their caseload: %(count)s.")
+            % {"name": membership.user, "count": unassigned},
+        )
+        return redirect(organisation)
+    caseload = membership.user.caseload.filter(organisation=organisation).count()
+    return render(
+        request,
+        "organisations/member_remove.html",
+        {"organisation": organisation, "membership": membership, "caseload": caseload},
+    )
+
+
+@login_required
+def organisation_audit(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    events = AuditEvent.objects.for_organisation(organisation).select_related("actor", "person")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "organisations/organisation_audit.html", {"organisation": organisation, "page": page})

@@ -1,0 +1,61 @@
+"""Changes to people's records. Each is atomic and writes one audit event."""
+
+from django.db import transaction
+
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+from caremap.people.models import Person
+
+AUDITED_FIELDS = [
+    f.name for f in Person._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}
+]
+
+
+@transaction.atomic
+def create_person(person, *, by):
+    """Save a new person; a navigator creating someone takes them onto their caseload."""
+    person.full_clean()
+    person.save()
+    record(
+        AuditEvent.Action.CREATE,
+        by=by,
+        record=person,
+        person=person,
+        changes={name: ["", _display(person, name)] for name in AUDITED_FIELDS if _display(person, name)},
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person, *, by):
+    """Save changes to a person, recording each changed field's old and new value."""
+    before = (
+        Person.objects.select_for_update()
+        .select_related("organisation", "navigator")
+        .get(pk=person.pk)
+    )
+    changes = {
+        name: [_display(before, name), _display(person, name)]
+        for name in AUDITED_FIELDS
+        if _display(before, name) != _display(person, name)
+    }
+    if not changes:
+        return person
+    person.full_clean()
+    person.save()
+    record(AuditEvent.Action.UPDATE, by=by, record=person, person=person, changes=changes)
+    return person
+
+
+def assign_navigator(person, navigator, *, by):
+    person.navigator = navigator
+    return update_person(person, by=by)
+
+
+def _display(person, name):
+    field = Person._meta.get_field(name)
+    if field.is_relation:
+        related = getattr(person, name)
+        return str(related) if related is not None else ""
+    value = getattr(person, name)
+    return "" if value is None else str(value)

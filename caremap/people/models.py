@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caremap.organisations.models import Membership, Organisation
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people whose records `user` may open: managers see their
+        organisation, navigators their own caseload and their teams'. Nobody
+        else (commissioners, administrators, other organisations) sees anyone."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        scope = Q(pk__in=[])
+        manager_orgs = [
+            m.organisation_id for m in user.memberships_with_role(Membership.Role.MANAGER)
+        ]
+        if manager_orgs:
+            scope |= Q(organisation_id__in=manager_orgs)
+        for membership in user.memberships_with_role(Membership.Role.NAVIGATOR):
+            scope |= Q(organisation_id=membership.organisation_id, navigator=user)
+            if membership.team_id:
+                teammate = Membership.objects.filter(
+                    user=OuterRef("navigator"),
+                    role=Membership.Role.NAVIGATOR,
+                    team_id=membership.team_id,
+                )
+                scope |= Q(Exists(teammate), organisation_id=membership.organisation_id)
+        return self.filter(scope)
+
+    def active(self):
+        return self.filter(status=Person.Status.ACTIVE)
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        # Every word must match some name part, so "sam jones" narrows rather than widens.
+        words = Q()
+        for word in text.split():
+            words &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        return self.filter(Q(reference__iexact=text) | words)
+
+
+class Person(models.Model):
+    """A person in recovery whom a service supports."""
+
+    class Pathway(models.TextChoices):
+        # No pathway ranks above another; the order here is not a hierarchy.
+        ABSTINENCE = "abstinence", _("Abstinence")
+        MODERATION = "moderation", _("Moderation")
+        MEDICATION_ASSISTED = "medication_assisted", _("Medication-assisted recovery")
+        HARM_REDUCTION = "harm_reduction", _("Harm reduction")
+        NOT_DECIDED = "not_decided", _("Not decided yet")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    class ClosureReason(models.TextChoices):
+        GOALS_MET = "goals_met", _("Support finished: goals met")
+        MOVED_ON = "moved_on", _("Moved to another service")
+        CHOSE_TO_LEAVE = "chose_to_leave", _("Chose to stop support")
+        LOST_CONTACT = "lost_contact", _("Lost contact")
+        MOVED_AWAY = "moved_away", _("Moved out of the area")
+        DIED = "died", _("Died")
+        OTHER = "other", _("Other")
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("Email")
+        POST = "post", _("Letter")
+        IN_PERSON = "in_person", _("In person only")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        WELSH = "cy", "Cymraeg"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("organisation")
+    )
+    reference = models.CharField(
+        _("service reference number"),
+        max_length=40,
+        help_text=_("The number your service uses for this person, unique in your organisation."),
+    )
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(
+        _("preferred name"), max_length=100, blank=True, help_text=_("What the person likes to be called.")
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(
+        _("gender"), max_length=100, blank=True, help_text=_("In the person's own words. Leave blank if they prefer not to say.")
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode or ZIP code"), max_length=12, blank=True)
+    preferred_contact_method = models.CharField(
+        _("preferred contact method"), max_length=16, choices=ContactMethod.choices, blank=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    navigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("navigator"),
+    )
+    pathway = models.CharField(
+        _("recovery pathway"), max_length=24, choices=Pathway.choices, default=Pathway.NOT_DECIDED
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=16, choices=ClosureReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="person_unique_reference_in_organisation"
+            ),
+            models.CheckConstraint(
+                name="person_closed_has_reason",
+                condition=Q(status="active", closure_reason="") | (Q(status="closed") & ~Q(closure_reason="")),
+            ),
+        ]
+        indexes = [
+            # The caseload and people list filter by organisation and order by name.
+            models.Index(fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"),
+            models.Index(fields=["navigator", "status"], name="person_navigator_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("people:person-detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day):
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())

@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from caremap.accounts import drafts
+from caremap.organisations.models import Membership, Organisation
+from caremap.people import actions
+from caremap.people.forms import AssignNavigatorForm, PersonForm, PersonSearchForm, PersonStatusForm
+from caremap.people.models import Person
+from caremap.people.permissions import get_person_for_user
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+
+PAGE_SIZE = 25
+
+
+@login_required
+def person_list(request):
+    if not request.user.has_perm("people.list_people"):
+        raise PermissionDenied
+    form = PersonSearchForm(request.GET or None)
+    people = Person.objects.visible_to(request.user).select_related("navigator", "organisation")
+    query = status = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        status = form.cleaned_data["status"]
+        people = people.search(query)
+        if status:
+            people = people.filter(status=status)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        AuditEvent.Action.LIST,
+        by=request.user,
+        record_type="people.person",
+        summary=f"People list, page {page.number}" + (f", search {query!r}" if query else ""),
+    )
+    return render(
+        request,
+        "people/person_list.html",
+        {"form": form, "page": page, "query": query, "status": status},
+    )
+
+
+def _organisation_for_new_person(user):
+    """The organisation a new person joins: the user's own (one per user is
+    the norm; with several, the first by name)."""
+    orgs = Organisation.objects.filter(
+        memberships__user=user,
+        memberships__role__in=[Membership.Role.NAVIGATOR, Membership.Role.MANAGER],
+    ).distinct()
+    return orgs.order_by("name").first()
+
+
+@login_required
+def person_create(request):
+    if not request.user.has_perm("people.add_person"):
+        raise PermissionDenied
+    organisation = _organisation_for_new_person(request.user)
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = PersonForm(data, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.organisation = organisation
+        if request.user.memberships_with_role(Membership.Role.NAVIGATOR):
+            person.navigator = request.user
+        try:
+            actions.create_person(person, by=request.user)
+        except IntegrityError:
+            form.add_error("reference", _("Another person in your organisation already has this reference"))
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": person.display_name})
+            return redirect(person)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_person_for_user(request, pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "can_assign": request.user.has_perm("people.assign_navigator", person),
+            "can_view_audit": request.user.has_perm("people.view_person_audit", person),
+        },
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_person_for_user(request, pk, perm="people.change_person")
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = PersonForm(data, instance=person, organisation=person.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_person(form.save(commit=False), by=request.user)
+        except IntegrityError:
+            form.add_error("reference", _("Another person in your organisation already has this reference"))
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(person)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_status(request, pk):
+    person = get_person_for_user(request, pk, perm="people.change_person")
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = PersonStatusForm(data, instance=person)
+    if request.method == "POST" and form.is_valid():
+        actions.update_person(form.save(commit=False), by=request.user)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(person)
+    return render(request, "people/person_status_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_navigator(request, pk):
+    person = get_person_for_user(request, pk, perm="people.assign_navigator")
+    data = request.POST if request.method == "POST" else drafts.take(request)
+    form = AssignNavigatorForm(
+        data, organisation=person.organisation, initial={"navigator": person.navigator}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.assign_navigator(person, form.cleaned_data["navigator"], by=request.user)
+        messages.success(request, _("The navigator has been changed."))
+        return redirect(person)
+    return render(request, "people/person_navigator_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_audit(request, pk):
+    person = get_person_for_user(request, pk, perm="people.view_person_audit")
+    events = AuditEvent.objects.for_person(person).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "people/person_audit.html", {"person": person, "page": page})

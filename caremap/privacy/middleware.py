@@ -1,0 +1,24 @@
+from caremap.privacy.audit import audit_context
+
+
+class AuditContextMiddleware:
+    """Makes the request's address and page available to `audit.record`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_context(
+            ip_address=client_ip(request),
+            path=request.get_full_path()[:255],
+            source="web",
+        ):
+            return self.get_response(request)
+
+
+def client_ip(request):
+    # Axes already resolves the client address through the configured proxy
+    # count (PROXY_COUNT); reuse it so the audit trail and lockouts agree.
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None

@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from caremap import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
+    path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path("account/", include("caremap.accounts.urls")),
+    path("people/", include("caremap.people.urls")),
+    path("organisation/", include("caremap.organisations.urls")),
+    path("admin/", admin.site.urls),
+)
+
+handler403 = "caremap.views.permission_denied"
+handler404 = "caremap.views.page_not_found"
+handler500 = "caremap.views.server_error"

@@ -1,0 +1,52 @@
+"""Test set-up shared by every app: personas, and the switch that decides
+whether the real-browser tests can run."""
+
+import os
+import shutil
+
+import pytest
+
+pytest_plugins = ["caremap.testing.personas"]
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+
+
+def chromium_path():
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.path.exists(configured) else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def running_in_ci():
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or chromium_path():
+        return
+    if running_in_ci():
+        raise pytest.UsageError(
+            "Chromium is not installed, so the browser tests cannot run. Under CI this is "
+            "a failure: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH."
+        )
+    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+    for item in browser_items:
+        item.add_marker(skip)
+    config._caremap_browser_skipped = len(browser_items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = getattr(config, "_caremap_browser_skipped", 0)
+    if skipped:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {skipped} tests need Chromium, which is not installed. "
+            "Install Debian's chromium package to run them.",
+            yellow=True,
+            bold=True,
+        )
