@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config, items):
             "Chromium is not installed, so the browser tests cannot run. Under CI this is "
             "a failure: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH."
         )
-    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (apt-get install chromium)"
+    )
     for item in browser_items:
         item.add_marker(skip)
     config._caremap_browser_skipped = len(browser_items)
@@ -50,3 +52,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    # LocaleMiddleware leaves the last request's language active in the test
+    # thread; without this, reverse() in one test could build /cy/ URLs
+    # because an earlier test visited a Welsh page.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -98,7 +98,9 @@ def env_database(name: str, default: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"{name} is not a usable database URL: {exc}"
+        ) from exc
     engine = config.get("ENGINE", "")
     if engine not in {
         "django.db.backends.sqlite3",

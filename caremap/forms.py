@@ -114,6 +114,19 @@ class DatePartsWidget(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # MultiWidget numbers its parts (_0, _1, _2); name them instead, so
+        # ids match the field names and error links read well.
+        base_id = context["widget"]["attrs"].get("id")
+        if base_id:
+            for part, subwidget in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else id_
+
     def decompress(self, value):
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]
@@ -164,11 +177,15 @@ class DatePartsField(forms.Field):
             day, month, year = (int(value[p]) for p in DatePartsWidget.parts)
         except ValueError:
             raise ValidationError(
-                self.error_messages["not_number"], code="not_number", params={"label": label}
+                self.error_messages["not_number"],
+                code="not_number",
+                params={"label": label},
             ) from None
         if len(value["year"]) != 4:
             self.first_bad_part = "year"
-            raise ValidationError(self.error_messages["year_digits"], code="year_digits")
+            raise ValidationError(
+                self.error_messages["year_digits"], code="year_digits"
+            )
         try:
             return datetime.date(year, month, day)
         except ValueError:

@@ -18,6 +18,12 @@ def items_for(request):
         items.append((_("Administration"), reverse("admin:index")))
     current = request.path
     return [
-        {"text": text, "href": href, "active": href != reverse("home") and current.startswith(href) or current == href}
+        {
+            "text": text,
+            "href": href,
+            "active": href != reverse("home")
+            and current.startswith(href)
+            or current == href,
+        }
         for text, href in items
     ]

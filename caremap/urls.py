@@ -11,7 +11,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("privacy/", views.privacy_notice, name="privacy-notice"),
-    path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path(
+        "accessibility/", views.accessibility_statement, name="accessibility-statement"
+    ),
     path("account/", include("caremap.accounts.urls")),
     path("people/", include("caremap.people.urls")),
     path("organisation/", include("caremap.organisations.urls")),

@@ -28,7 +28,9 @@ def healthz(request):
 @login_required
 def home(request):
     """Each role's landing page. A user with several roles sees a section for each."""
-    return render(request, "caremap/home.html", {"sections": landing_sections(request.user)})
+    return render(
+        request, "caremap/home.html", {"sections": landing_sections(request.user)}
+    )
 
 
 def privacy_notice(request):
@@ -50,7 +52,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context: the failure may be in what the
     # context processors depend on (database, session).
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -10,7 +10,15 @@ gets nothing, and the data is dropped.
 
 DRAFT_KEY = "caremap_kept_form"
 # Never hold on to secrets or tokens.
-NOT_KEPT = {"csrfmiddlewaretoken", "password", "password1", "password2", "old_password", "new_password1", "new_password2"}
+NOT_KEPT = {
+    "csrfmiddlewaretoken",
+    "password",
+    "password1",
+    "password2",
+    "old_password",
+    "new_password1",
+    "new_password2",
+}
 
 
 def keep(request, *, path, data, user_pk):

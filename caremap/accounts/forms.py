@@ -10,9 +10,13 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         label=_("Email address"),
         error_messages={
             "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -25,7 +29,9 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
             "The email address or password is not right. Check them and try again; "
             "after 5 tries in a row, signing in is paused for 15 minutes."
         ),
-        "inactive": _("This account has been switched off. Ask your manager to switch it back on."),
+        "inactive": _(
+            "This account has been switched off. Ask your manager to switch it back on."
+        ),
     }
 
     def error_summary(self):
@@ -43,7 +49,9 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         max_length=254,
         error_messages={
             "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )

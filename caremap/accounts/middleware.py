@@ -25,15 +25,17 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
-            now = int(time.time())
+        now = int(time.time())
+        if request.user.is_authenticated:
             last_seen = request.session.get(LAST_SEEN_KEY, now)
-            idle_limit = settings.SESSION_IDLE_TIMEOUT.total_seconds()
-            if now - last_seen > idle_limit:
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
                 return self.sign_out_idle(request)
+        response = self.get_response(request)
+        # Stamped after the view, so the request that signs someone in starts
+        # their idle clock too.
+        if request.user.is_authenticated:
             request.session[LAST_SEEN_KEY] = now
-        return self.get_response(request)
+        return response
 
     def sign_out_idle(self, request):
         user_pk = request.user.pk
@@ -63,7 +65,9 @@ class IdleTimeoutMiddleware:
                 request,
                 _("You were signed out because you had not done anything for a while."),
             )
-        return redirect(f"{reverse(settings.LOGIN_URL)}?next={path if request.method == 'GET' else request.path}")
+        return redirect(
+            f"{reverse(settings.LOGIN_URL)}?next={path if request.method == 'GET' else request.path}"
+        )
 
 
 class PrivateCacheMiddleware:

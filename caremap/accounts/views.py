@@ -18,7 +18,9 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         drafts.discard_unless_owner(self.request)
-        record(AuditEvent.Action.SIGN_IN, by=self.request.user, record=self.request.user)
+        record(
+            AuditEvent.Action.SIGN_IN, by=self.request.user, record=self.request.user
+        )
         return response
 
 

@@ -103,7 +103,9 @@ def remove_member(membership, *, by):
     organisation = membership.organisation
     unassigned = 0
     if membership.role == Membership.Role.NAVIGATOR:
-        caseload = Person.objects.filter(organisation=organisation, navigator=membership.user)
+        caseload = Person.objects.filter(
+            organisation=organisation, navigator=membership.user
+        )
         for person in caseload.select_for_update():
             person.navigator = None
             person.save(update_fields=["navigator", "updated_at"])

@@ -23,7 +23,9 @@ class TeamForm(Form):
         if self.team is not None:
             taken = taken.exclude(pk=self.team.pk)
         if taken.exists():
-            raise forms.ValidationError(_("There is already a team called %(name)s") % {"name": name})
+            raise forms.ValidationError(
+                _("There is already a team called %(name)s") % {"name": name}
+            )
         return name
 
 
@@ -36,7 +38,9 @@ class MemberForm(Form):
         label=_("Email address"),
         error_messages={
             "required": _("Enter their email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -48,8 +52,14 @@ class MemberForm(Form):
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[
-            (Membership.Role.NAVIGATOR, _("Navigator: works with the people on their caseload")),
-            (Membership.Role.MANAGER, _("Manager: sees everyone in the organisation and manages staff")),
+            (
+                Membership.Role.NAVIGATOR,
+                _("Navigator: works with the people on their caseload"),
+            ),
+            (
+                Membership.Role.MANAGER,
+                _("Manager: sees everyone in the organisation and manages staff"),
+            ),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Select a role")},
@@ -72,17 +82,29 @@ class MemberForm(Form):
         email = (cleaned.get("email") or "").lower()
         role = cleaned.get("role")
         if cleaned.get("team") and role == Membership.Role.MANAGER:
-            self.add_error("team", _("Only navigators belong to a team. Choose 'No team' for a manager"))
-        if email and role and Membership.objects.filter(
-            user__email=email, role=role, organisation=self.organisation
-        ).exists():
-            self.add_error("email", _("This person already has that role in your organisation"))
+            self.add_error(
+                "team",
+                _("Only navigators belong to a team. Choose 'No team' for a manager"),
+            )
+        if (
+            email
+            and role
+            and Membership.objects.filter(
+                user__email=email, role=role, organisation=self.organisation
+            ).exists()
+        ):
+            self.add_error(
+                "email", _("This person already has that role in your organisation")
+            )
         return cleaned
 
 
 class MembershipTeamForm(Form):
     team = TeamChoiceField(
-        queryset=Team.objects.none(), label=_("Team"), required=False, empty_label=_("No team")
+        queryset=Team.objects.none(),
+        label=_("Team"),
+        required=False,
+        empty_label=_("No team"),
     )
 
     def __init__(self, *args, organisation, **kwargs):

@@ -18,9 +18,13 @@ def landing_sections(user):
     from caremap.people.models import Person
 
     sections = []
-    navigator_orgs = [m.organisation for m in user.memberships_with_role(Membership.Role.NAVIGATOR)]
+    navigator_orgs = [
+        m.organisation for m in user.memberships_with_role(Membership.Role.NAVIGATOR)
+    ]
     if navigator_orgs:
-        caseload = Person.objects.filter(navigator=user, organisation__in=navigator_orgs)
+        caseload = Person.objects.filter(
+            navigator=user, organisation__in=navigator_orgs
+        )
         sections.append(
             {
                 "kind": "caseload",
@@ -28,13 +32,17 @@ def landing_sections(user):
                 "active_count": caseload.active().count(),
             }
         )
-    managed = [m.organisation for m in user.memberships_with_role(Membership.Role.MANAGER)]
+    managed = [
+        m.organisation for m in user.memberships_with_role(Membership.Role.MANAGER)
+    ]
     for organisation in managed:
         people = Person.objects.filter(organisation=organisation)
         counts = people.aggregate(
             active=Count("pk", filter=Q(status=Person.Status.ACTIVE)),
             closed=Count("pk", filter=Q(status=Person.Status.CLOSED)),
-            unassigned=Count("pk", filter=Q(status=Person.Status.ACTIVE, navigator__isnull=True)),
+            unassigned=Count(
+                "pk", filter=Q(status=Person.Status.ACTIVE, navigator__isnull=True)
+            ),
         )
         caseloads = (
             people.active()
@@ -44,12 +52,19 @@ def landing_sections(user):
             .order_by("navigator__full_name")
         )
         sections.append(
-            {"kind": "organisation", "organisation": organisation, "counts": counts, "caseloads": caseloads}
+            {
+                "kind": "organisation",
+                "organisation": organisation,
+                "counts": counts,
+                "caseloads": caseloads,
+            }
         )
     for membership in user.memberships_with_role(Membership.Role.COMMISSIONER):
         organisations = (
             Organisation.objects.filter(area=membership.area)
-            .annotate(active=Count("people", filter=Q(people__status=Person.Status.ACTIVE)))
+            .annotate(
+                active=Count("people", filter=Q(people__status=Person.Status.ACTIVE))
+            )
             .order_by("name")
         )
         sections.append(
@@ -57,7 +72,11 @@ def landing_sections(user):
                 "kind": "area",
                 "area": membership.area,
                 "organisations": [
-                    {"name": o.name, "kind": o.get_kind_display(), "active": suppress(o.active)}
+                    {
+                        "name": o.name,
+                        "kind": o.get_kind_display(),
+                        "active": suppress(o.active),
+                    }
                     for o in organisations
                 ],
             }

@@ -30,7 +30,10 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("area")
+        Area,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("area"),
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -41,7 +44,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "name"], name="organisation_unique_name_in_area")
+            models.UniqueConstraint(
+                fields=["area", "name"], name="organisation_unique_name_in_area"
+            )
         ]
 
     def __str__(self):
@@ -53,7 +58,10 @@ class Organisation(models.Model):
 
 class Team(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +71,9 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name_in_organisation")
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_unique_name_in_organisation"
+            )
         ]
 
     def __str__(self):
@@ -134,9 +144,23 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=["navigator", "manager"], organisation__isnull=False, area__isnull=True)
-                    | Q(role="commissioner", organisation__isnull=True, team__isnull=True, area__isnull=False)
-                    | Q(role="administrator", organisation__isnull=True, team__isnull=True, area__isnull=True)
+                    Q(
+                        role__in=["navigator", "manager"],
+                        organisation__isnull=False,
+                        area__isnull=True,
+                    )
+                    | Q(
+                        role="commissioner",
+                        organisation__isnull=True,
+                        team__isnull=True,
+                        area__isnull=False,
+                    )
+                    | Q(
+                        role="administrator",
+                        organisation__isnull=True,
+                        team__isnull=True,
+                        area__isnull=True,
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -162,9 +186,24 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
     def clean(self):
-        if self.role in (self.Role.NAVIGATOR, self.Role.MANAGER) and not self.organisation_id:
-            raise ValidationError({"organisation": _("Navigators and managers belong to an organisation.")})
+        if (
+            self.role in (self.Role.NAVIGATOR, self.Role.MANAGER)
+            and not self.organisation_id
+        ):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Navigators and managers belong to an organisation."
+                    )
+                }
+            )
         if self.role == self.Role.COMMISSIONER and not self.area_id:
             raise ValidationError({"area": _("Commissioners belong to an area.")})
-        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
-            raise ValidationError({"team": _("Choose a team in the same organisation.")})
+        if (
+            self.team_id
+            and self.organisation_id
+            and self.team.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"team": _("Choose a team in the same organisation.")}
+            )

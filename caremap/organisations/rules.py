@@ -8,7 +8,9 @@ from caremap.organisations.models import Membership
 def managed_organisation_ids(user):
     if not user.is_authenticated:
         return set()
-    return {m.organisation_id for m in user.memberships_with_role(Membership.Role.MANAGER)}
+    return {
+        m.organisation_id for m in user.memberships_with_role(Membership.Role.MANAGER)
+    }
 
 
 def person_level_organisation_ids(user):
@@ -24,7 +26,9 @@ def person_level_organisation_ids(user):
 
 @rules.predicate
 def is_manager_of(user, organisation):
-    return organisation is not None and organisation.pk in managed_organisation_ids(user)
+    return organisation is not None and organisation.pk in managed_organisation_ids(
+        user
+    )
 
 
 @rules.predicate

@@ -11,6 +11,14 @@ urlpatterns = [
     path("<int:pk>/teams/new/", views.team_create, name="team-create"),
     path("<int:pk>/teams/<int:team_pk>/edit/", views.team_edit, name="team-edit"),
     path("<int:pk>/members/new/", views.member_create, name="member-create"),
-    path("<int:pk>/members/<int:membership_pk>/edit/", views.member_edit, name="member-edit"),
-    path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member-remove"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/edit/",
+        views.member_edit,
+        name="member-edit",
+    ),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
 ]

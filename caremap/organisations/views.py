@@ -50,12 +50,28 @@ def organisation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def team_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
-    form = TeamForm(request.POST if request.method == "POST" else drafts.take(request), organisation=organisation)
+    form = TeamForm(
+        request.POST if request.method == "POST" else drafts.take(request),
+        organisation=organisation,
+    )
     if request.method == "POST" and form.is_valid():
-        team = actions.create_team(organisation, form.cleaned_data["name"], by=request.user)
-        messages.success(request, _("Team %(name)s has been added.") % {"name": team.name})
+        team = actions.create_team(
+            organisation, form.cleaned_data["name"], by=request.user
+        )
+        messages.success(
+            request, _("Team %(name)s has been added.") % {"name": team.name}
+        )
         return redirect(organisation)
-    return render(request, "organisations/team_form.html", {"organisation": organisation, "form": form, "team": None})
+    return render(
+        request,
+        "organisations/team_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "team": None,
+            "back_url": organisation.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -64,12 +80,23 @@ def team_edit(request, pk, team_pk):
     team = get_team_for_user(request, pk, team_pk)
     organisation = team.organisation
     data = request.POST if request.method == "POST" else drafts.take(request)
-    form = TeamForm(data, organisation=organisation, team=team, initial={"name": team.name})
+    form = TeamForm(
+        data, organisation=organisation, team=team, initial={"name": team.name}
+    )
     if request.method == "POST" and form.is_valid():
         actions.rename_team(team, form.cleaned_data["name"], by=request.user)
         messages.success(request, _("Your changes have been saved."))
         return redirect(organisation)
-    return render(request, "organisations/team_form.html", {"organisation": organisation, "form": form, "team": team})
+    return render(
+        request,
+        "organisations/team_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "team": team,
+            "back_url": organisation.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -94,7 +121,15 @@ def member_create(request, pk):
             % {"name": membership.user, "role": membership.get_role_display().lower()},
         )
         return redirect(organisation)
-    return render(request, "organisations/member_form.html", {"organisation": organisation, "form": form})
+    return render(
+        request,
+        "organisations/member_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "back_url": organisation.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -105,15 +140,24 @@ def member_edit(request, pk, membership_pk):
     if membership.role != Membership.Role.NAVIGATOR:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else drafts.take(request)
-    form = MembershipTeamForm(data, organisation=organisation, initial={"team": membership.team})
+    form = MembershipTeamForm(
+        data, organisation=organisation, initial={"team": membership.team}
+    )
     if request.method == "POST" and form.is_valid():
-        actions.change_membership_team(membership, form.cleaned_data["team"], by=request.user)
+        actions.change_membership_team(
+            membership, form.cleaned_data["team"], by=request.user
+        )
         messages.success(request, _("Your changes have been saved."))
         return redirect(organisation)
     return render(
         request,
         "organisations/member_edit.html",
-        {"organisation": organisation, "form": form, "membership": membership},
+        {
+            "organisation": organisation,
+            "form": form,
+            "membership": membership,
+            "back_url": organisation.get_absolute_url(),
+        },
     )
 
 
@@ -123,13 +167,17 @@ def member_remove(request, pk, membership_pk):
     membership = get_membership_for_user(request, pk, membership_pk)
     organisation = membership.organisation
     if membership.user == request.user and membership.role == Membership.Role.MANAGER:
-        messages.error(request, _("You cannot remove your own manager role. Ask another manager."))
+        messages.error(
+            request, _("You cannot remove your own manager role. Ask another manager.")
+        )
         return redirect(organisation)
     if request.method == "POST":
         unassigned = actions.remove_member(membership, by=request.user)
         messages.success(
             request,
-            _("%(name)s no longer has that role. People unassigned from their caseload: %(count)s.")
+            _(
+                "%(name)s no longer has that role. People unassigned from their caseload: %(count)s."
+            )
             % {"name": membership.user, "count": unassigned},
         )
         return redirect(organisation)
@@ -144,6 +192,12 @@ def member_remove(request, pk, membership_pk):
 @login_required
 def organisation_audit(request, pk):
     organisation = get_organisation_for_user(request, pk)
-    events = AuditEvent.objects.for_organisation(organisation).select_related("actor", "person")
+    events = AuditEvent.objects.for_organisation(organisation).select_related(
+        "actor", "person"
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "organisations/organisation_audit.html", {"organisation": organisation, "page": page})
+    return render(
+        request,
+        "organisations/organisation_audit.html",
+        {"organisation": organisation, "page": page},
+    )

@@ -2,12 +2,14 @@
 
 from django.db import transaction
 
+from caremap.people.models import Person
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
-from caremap.people.models import Person
 
 AUDITED_FIELDS = [
-    f.name for f in Person._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}
+    f.name
+    for f in Person._meta.concrete_fields
+    if f.name not in {"id", "created_at", "updated_at"}
 ]
 
 
@@ -21,7 +23,11 @@ def create_person(person, *, by):
         by=by,
         record=person,
         person=person,
-        changes={name: ["", _display(person, name)] for name in AUDITED_FIELDS if _display(person, name)},
+        changes={
+            name: ["", _display(person, name)]
+            for name in AUDITED_FIELDS
+            if _display(person, name)
+        },
     )
     return person
 
@@ -43,7 +49,9 @@ def update_person(person, *, by):
         return person
     person.full_clean()
     person.save()
-    record(AuditEvent.Action.UPDATE, by=by, record=person, person=person, changes=changes)
+    record(
+        AuditEvent.Action.UPDATE, by=by, record=person, person=person, changes=changes
+    )
     return person
 
 

@@ -8,7 +8,9 @@ from caremap.forms import DatePartsField, Form, ModelForm
 from caremap.organisations.models import Membership
 from caremap.people.models import Person
 
-EMAIL_FORMAT_MESSAGE = _("Enter an email address in the correct format, like name@example.org")
+EMAIL_FORMAT_MESSAGE = _(
+    "Enter an email address in the correct format, like name@example.org"
+)
 
 
 class PersonForm(ModelForm):
@@ -35,12 +37,22 @@ class PersonForm(ModelForm):
             "pathway",
         ]
         widgets = {
-            "given_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            "family_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            "preferred_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            "reference": forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+            "given_name": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false"}
+            ),
+            "family_name": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false"}
+            ),
+            "preferred_name": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false"}
+            ),
+            "reference": forms.TextInput(
+                attrs={"class": "govuk-input--width-10", "spellcheck": "false"}
+            ),
             "pronouns": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "class": "govuk-input--width-20"}
+            ),
             "address": forms.Textarea(attrs={"rows": 3}),
             "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
             "preferred_contact_method": forms.RadioSelect,
@@ -52,18 +64,28 @@ class PersonForm(ModelForm):
             "family_name": {"required": _("Enter the person's last name")},
             "reference": {"required": _("Enter the service reference number")},
             "email": {"invalid": EMAIL_FORMAT_MESSAGE},
-            "pathway": {"required": _("Select the person's recovery pathway, or 'Not decided yet'")},
-            "preferred_language": {"required": _("Select the language the person prefers")},
+            "pathway": {
+                "required": _(
+                    "Select the person's recovery pathway, or 'Not decided yet'"
+                )
+            },
+            "preferred_language": {
+                "required": _("Select the language the person prefers")
+            },
         }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["date_of_birth"].initial = self.instance.date_of_birth if self.instance.pk else None
+        self.fields["date_of_birth"].initial = (
+            self.instance.date_of_birth if self.instance.pk else None
+        )
         self.fields["pathway"].help_text = _(
             "The person's own choice. Every pathway is recorded without judgement."
         )
-        self.fields["preferred_contact_method"].choices = list(Person.ContactMethod.choices)
+        self.fields["preferred_contact_method"].choices = list(
+            Person.ContactMethod.choices
+        )
         self.fields["gender"].help_text = _(
             "In the person's own words. Leave blank if they prefer not to say."
         )
@@ -74,17 +96,23 @@ class PersonForm(ModelForm):
         if born > today:
             raise forms.ValidationError(_("Date of birth must be today or in the past"))
         if born < today - datetime.timedelta(days=120 * 366):
-            raise forms.ValidationError(_("Date of birth must be after %(year)s") % {"year": today.year - 120})
+            raise forms.ValidationError(
+                _("Date of birth must be after %(year)s") % {"year": today.year - 120}
+            )
         return born
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
-        taken = Person.objects.filter(organisation=self.organisation, reference__iexact=reference)
+        taken = Person.objects.filter(
+            organisation=self.organisation, reference__iexact=reference
+        )
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                _("Another person in your organisation already has the reference %(reference)s")
+                _(
+                    "Another person in your organisation already has the reference %(reference)s"
+                )
                 % {"reference": reference}
             )
         return reference
@@ -101,11 +129,15 @@ class PersonStatusForm(ModelForm):
         self.fields["closure_reason"].choices = [("", _("Choose a reason"))] + list(
             Person.ClosureReason.choices
         )
-        self.fields["closure_reason"].help_text = _("Only needed when support is closed.")
+        self.fields["closure_reason"].help_text = _(
+            "Only needed when support is closed."
+        )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Person.Status.CLOSED and not cleaned.get("closure_reason"):
+        if cleaned.get("status") == Person.Status.CLOSED and not cleaned.get(
+            "closure_reason"
+        ):
             self.add_error("closure_reason", _("Select why support is being closed"))
         if cleaned.get("status") == Person.Status.ACTIVE:
             cleaned["closure_reason"] = ""

@@ -17,7 +17,8 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         scope = Q(pk__in=[])
         manager_orgs = [
-            m.organisation_id for m in user.memberships_with_role(Membership.Role.MANAGER)
+            m.organisation_id
+            for m in user.memberships_with_role(Membership.Role.MANAGER)
         ]
         if manager_orgs:
             scope |= Q(organisation_id__in=manager_orgs)
@@ -86,21 +87,34 @@ class Person(models.Model):
         WELSH = "cy", "Cymraeg"
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("organisation"),
     )
     reference = models.CharField(
         _("service reference number"),
         max_length=40,
-        help_text=_("The number your service uses for this person, unique in your organisation."),
+        help_text=_(
+            "The number your service uses for this person, unique in your organisation."
+        ),
     )
     given_name = models.CharField(_("first name"), max_length=100)
     family_name = models.CharField(_("last name"), max_length=100)
     preferred_name = models.CharField(
-        _("preferred name"), max_length=100, blank=True, help_text=_("What the person likes to be called.")
+        _("preferred name"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the person likes to be called."),
     )
     date_of_birth = models.DateField(_("date of birth"))
     gender = models.CharField(
-        _("gender"), max_length=100, blank=True, help_text=_("In the person's own words. Leave blank if they prefer not to say.")
+        _("gender"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "In the person's own words. Leave blank if they prefer not to say."
+        ),
     )
     pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
     email = models.EmailField(_("email address"), blank=True)
@@ -108,10 +122,16 @@ class Person(models.Model):
     address = models.TextField(_("address"), blank=True)
     postcode = models.CharField(_("postcode or ZIP code"), max_length=12, blank=True)
     preferred_contact_method = models.CharField(
-        _("preferred contact method"), max_length=16, choices=ContactMethod.choices, blank=True
+        _("preferred contact method"),
+        max_length=16,
+        choices=ContactMethod.choices,
+        blank=True,
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.ENGLISH,
     )
     navigator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,11 +142,19 @@ class Person(models.Model):
         verbose_name=_("navigator"),
     )
     pathway = models.CharField(
-        _("recovery pathway"), max_length=24, choices=Pathway.choices, default=Pathway.NOT_DECIDED
+        _("recovery pathway"),
+        max_length=24,
+        choices=Pathway.choices,
+        default=Pathway.NOT_DECIDED,
     )
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
     closure_reason = models.CharField(
-        _("reason for closing"), max_length=16, choices=ClosureReason.choices, blank=True
+        _("reason for closing"),
+        max_length=16,
+        choices=ClosureReason.choices,
+        blank=True,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -139,17 +167,24 @@ class Person(models.Model):
         ordering = ["family_name", "given_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "reference"], name="person_unique_reference_in_organisation"
+                fields=["organisation", "reference"],
+                name="person_unique_reference_in_organisation",
             ),
             models.CheckConstraint(
                 name="person_closed_has_reason",
-                condition=Q(status="active", closure_reason="") | (Q(status="closed") & ~Q(closure_reason="")),
+                condition=Q(status="active", closure_reason="")
+                | (Q(status="closed") & ~Q(closure_reason="")),
             ),
         ]
         indexes = [
             # The caseload and people list filter by organisation and order by name.
-            models.Index(fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"),
-            models.Index(fields=["navigator", "status"], name="person_navigator_status_idx"),
+            models.Index(
+                fields=["organisation", "family_name", "given_name"],
+                name="person_org_name_idx",
+            ),
+            models.Index(
+                fields=["navigator", "status"], name="person_navigator_status_idx"
+            ),
         ]
 
     def __str__(self):
@@ -168,7 +203,10 @@ class Person(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day):
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        before_birthday = (day.month, day.day) < (
+            self.date_of_birth.month,
+            self.date_of_birth.day,
+        )
         return day.year - self.date_of_birth.year - before_birthday
 
     @property

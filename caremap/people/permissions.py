@@ -21,7 +21,9 @@ def get_person_for_user(request, pk, *, perm="people.view_person"):
     if not user.has_perm("people.list_people"):
         _record_refusal(request, pk)
         raise PermissionDenied
-    person = Person.objects.select_related("organisation", "navigator").filter(pk=pk).first()
+    person = (
+        Person.objects.select_related("organisation", "navigator").filter(pk=pk).first()
+    )
     if person is None:
         raise Http404
     if not user.has_perm("people.view_person", person):

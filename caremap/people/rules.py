@@ -3,7 +3,10 @@ ask through these permissions (via `people.permissions`), never by hand."""
 
 import rules
 
-from caremap.organisations.rules import managed_organisation_ids, person_level_organisation_ids
+from caremap.organisations.rules import (
+    managed_organisation_ids,
+    person_level_organisation_ids,
+)
 
 
 @rules.predicate
@@ -22,7 +25,9 @@ def can_see_person(user, person):
 
 @rules.predicate
 def manages_person(user, person):
-    return person is not None and person.organisation_id in managed_organisation_ids(user)
+    return person is not None and person.organisation_id in managed_organisation_ids(
+        user
+    )
 
 
 rules.add_perm("people.list_people", works_with_people)

@@ -4,12 +4,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
 from caremap.organisations.models import Membership, Organisation
 from caremap.people import actions
-from caremap.people.forms import AssignNavigatorForm, PersonForm, PersonSearchForm, PersonStatusForm
+from caremap.people.forms import (
+    AssignNavigatorForm,
+    PersonForm,
+    PersonSearchForm,
+    PersonStatusForm,
+)
 from caremap.people.models import Person
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -23,7 +29,9 @@ def person_list(request):
     if not request.user.has_perm("people.list_people"):
         raise PermissionDenied
     form = PersonSearchForm(request.GET or None)
-    people = Person.objects.visible_to(request.user).select_related("navigator", "organisation")
+    people = Person.objects.visible_to(request.user).select_related(
+        "navigator", "organisation"
+    )
     query = status = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
@@ -36,7 +44,8 @@ def person_list(request):
         AuditEvent.Action.LIST,
         by=request.user,
         record_type="people.person",
-        summary=f"People list, page {page.number}" + (f", search {query!r}" if query else ""),
+        summary=f"People list, page {page.number}"
+        + (f", search {query!r}" if query else ""),
     )
     return render(
         request,
@@ -70,11 +79,20 @@ def person_create(request):
         try:
             actions.create_person(person, by=request.user)
         except IntegrityError:
-            form.add_error("reference", _("Another person in your organisation already has this reference"))
+            form.add_error(
+                "reference",
+                _("Another person in your organisation already has this reference"),
+            )
         else:
-            messages.success(request, _("%(name)s has been added.") % {"name": person.display_name})
+            messages.success(
+                request, _("%(name)s has been added.") % {"name": person.display_name}
+            )
             return redirect(person)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": None, "back_url": reverse("people:person-list")},
+    )
 
 
 @login_required
@@ -100,11 +118,18 @@ def person_edit(request, pk):
         try:
             actions.update_person(form.save(commit=False), by=request.user)
         except IntegrityError:
-            form.add_error("reference", _("Another person in your organisation already has this reference"))
+            form.add_error(
+                "reference",
+                _("Another person in your organisation already has this reference"),
+            )
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(person)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "back_url": person.get_absolute_url()},
+    )
 
 
 @login_required
@@ -116,7 +141,11 @@ def person_status(request, pk):
         actions.update_person(form.save(commit=False), by=request.user)
         messages.success(request, _("Your changes have been saved."))
         return redirect(person)
-    return render(request, "people/person_status_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/person_status_form.html",
+        {"form": form, "person": person, "back_url": person.get_absolute_url()},
+    )
 
 
 @login_required
@@ -127,10 +156,16 @@ def person_navigator(request, pk):
         data, organisation=person.organisation, initial={"navigator": person.navigator}
     )
     if request.method == "POST" and form.is_valid():
-        actions.assign_navigator(person, form.cleaned_data["navigator"], by=request.user)
+        actions.assign_navigator(
+            person, form.cleaned_data["navigator"], by=request.user
+        )
         messages.success(request, _("The navigator has been changed."))
         return redirect(person)
-    return render(request, "people/person_navigator_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/person_navigator_form.html",
+        {"form": form, "person": person, "back_url": person.get_absolute_url()},
+    )
 
 
 @login_required

@@ -16,7 +16,8 @@ class AuditContext:
     source: str = "web"
 
 
-_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext(source="system"))
+SYSTEM_CONTEXT = AuditContext(source="system")
+_context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
 
 
 @contextmanager
@@ -28,10 +29,20 @@ def audit_context(**values):
         _context.reset(token)
 
 
-def record(action, *, by, record=None, record_type="", person=None, organisation=None, summary="", changes=None):
+def record(
+    action,
+    *,
+    by,
+    record=None,
+    record_type="",
+    person=None,
+    organisation=None,
+    summary="",
+    changes=None,
+):
     """Write one audit event. `record` is any model instance; its type and id
     are stored as text so the event outlives schema changes to that model."""
-    context = _context.get()
+    context = _context.get() or SYSTEM_CONTEXT
     if record is not None:
         record_type = record_type or record._meta.label_lower
         record_id = str(record.pk)

@@ -78,9 +78,13 @@ class AuditEvent(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             # A person's audit trail page, newest first.
-            models.Index(fields=["person", "-occurred_at"], name="audit_person_time_idx"),
+            models.Index(
+                fields=["person", "-occurred_at"], name="audit_person_time_idx"
+            ),
             # An organisation's audit trail page, newest first.
-            models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time_idx"),
+            models.Index(
+                fields=["organisation", "-occurred_at"], name="audit_org_time_idx"
+            ),
         ]
 
     def __str__(self):

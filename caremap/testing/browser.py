@@ -1,0 +1,75 @@
+"""Helpers for the real-browser tests: where Chromium is, how to launch it,
+and an accessibility check with axe-core.
+
+Debian's Chromium is used (Playwright's own download is never needed). The
+lookup matches `chromium_path()` in the root conftest.py, which decides whether
+browser tests are skipped (or, under CI, refused).
+
+The app's Content-Security-Policy forbids inline scripts, so axe is injected
+with `page.evaluate`, which runs through the DevTools protocol and is not
+subject to the page's CSP.
+"""
+
+import os
+import shutil
+
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# WCAG 2.2 AA, as the accessibility statement promises.
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_22_AA},
+    "resultTypes": ["violations"],
+}
+
+_axe = Axe()
+
+
+def chromium_executable():
+    """The Chromium binary to drive, or None when there is none."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.path.exists(configured) else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(
+        executable_path=chromium_executable(),
+        headless=True,
+        args=LAUNCH_ARGS,
+    )
+
+
+def axe_violations(page):
+    """Run axe on the page as it is now and return its results."""
+    return _axe.run(page, options=AXE_OPTIONS)
+
+
+def assert_accessible(page, where=""):
+    """Fail, with axe's report, if the page has any WCAG 2.2 AA violation."""
+    results = axe_violations(page)
+    if results.violations_count:
+        report = results.generate_report()
+        print(f"axe violations on {where or page.url}:\n{report}")  # noqa: T201
+        raise AssertionError(
+            f"{results.violations_count} axe violation(s) on {where or page.url}:\n"
+            f"{results.generate_snapshot()}\n\n{report}"
+        )
+    return results

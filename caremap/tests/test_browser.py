@@ -1,0 +1,237 @@
+"""Journeys through a real Chromium: signing in, finding a person, errors,
+Welsh, and a narrow phone screen, each page checked with axe for WCAG 2.2 AA.
+
+Skipped when Chromium is not installed, and refused under CI (see conftest.py).
+"""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from caremap.testing.browser import assert_accessible, axe_violations, launch_chromium
+from caremap.testing.personas import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+# Module scope, not session: Playwright's sync API keeps an event loop running
+# in the test thread while it is started, which would break any later test in
+# the session that uses asyncio.run() or async_to_sync().
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="en-GB",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def settle(page):
+    """Wait until GOV.UK Frontend's JavaScript has set the page up."""
+    page.wait_for_load_state("load")
+    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
+
+
+def sign_in(page, live_server, email, *, check=assert_accessible):
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/en/account/sign-in/"))
+    settle(page)
+    check(page, "the sign-in page")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/en/")
+    settle(page)
+
+
+def no_horizontal_scrolling(page, where):
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert sizes["inner"] == PHONE["width"], sizes
+    assert sizes["scroll"] <= sizes["inner"], (
+        f"{where} scrolls sideways at 360px: {sizes}"
+    )
+
+
+def test_axe_runs_under_the_content_security_policy(live_server, page):
+    """Guards the other tests: axe must really run on the app's pages (whose
+    CSP forbids inline scripts), or "no violations" would mean nothing."""
+    response = page.goto(f"{live_server.url}/en/account/sign-in/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    settle(page)
+    page.evaluate(
+        "() => document.querySelector('main').append(Object.assign("
+        "document.createElement('img'), {src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw='}))"
+    )
+    results = axe_violations(page)
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert "image-alt" in {
+        violation["id"] for violation in results.response["violations"]
+    }
+
+
+def test_navigator_signs_in_and_finds_a_person(world, live_server, page):
+    sign_in(page, live_server, world.alice.email)
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
+    assert_accessible(page, "home")
+
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="People"
+    ).click()
+    expect(page).to_have_url(f"{live_server.url}/en/people/")
+    settle(page)
+    expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
+    assert_accessible(page, "the people list")
+
+    page.get_by_role("link", name="Sam Jones").click()
+    expect(page).to_have_url(f"{live_server.url}/en/people/{world.alices_person.pk}/")
+    settle(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sam Jones")
+    assert_accessible(page, "the person page")
+
+
+def test_pages_work_on_a_narrow_phone_screen(world, live_server, phone_page):
+    page = phone_page
+
+    def check(page, where):
+        no_horizontal_scrolling(page, where)
+        assert_accessible(page, f"{where} at 360px")
+
+    sign_in(page, live_server, world.alice.email, check=check)
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
+    check(page, "home")
+
+    menu = page.get_by_role("navigation", name="Menu")
+    people_link = menu.get_by_role("link", name="People")
+    toggle = menu.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        expect(people_link).to_be_hidden()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(people_link).to_be_visible()
+    people_link.click()
+    expect(page).to_have_url(f"{live_server.url}/en/people/")
+    settle(page)
+    check(page, "the people list")
+
+    page.get_by_role("link", name="Sam Jones").click()
+    expect(page).to_have_url(f"{live_server.url}/en/people/{world.alices_person.pk}/")
+    settle(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sam Jones")
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    check(page, "the person page")
+
+
+def test_empty_sign_in_shows_a_focused_error_summary(world, live_server, page):
+    page.goto(f"{live_server.url}/en/account/sign-in/")
+    settle(page)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter your email address")
+    expect(summary).to_contain_text("Enter your password")
+    page.wait_for_function(
+        "() => !!document.activeElement?.closest('.govuk-error-summary')", timeout=5_000
+    )
+    assert page.title().startswith("Error:"), page.title()
+    # The summary's links take the user to each field.
+    summary.get_by_role("link", name="Enter your email address").click()
+    expect(page.get_by_label("Email address")).to_be_focused()
+    assert_accessible(page, "the sign-in page with errors")
+
+
+def test_switching_to_welsh_keeps_the_user_signed_in(world, live_server, page):
+    sign_in(page, live_server, world.alice.email, check=lambda *args: None)
+    page.goto(f"{live_server.url}/en/people/")
+    settle(page)
+    names = page.locator("table tbody tr td:first-child a").all_inner_texts()
+    assert "Sam Jones" in names
+
+    page.get_by_role("link", name=re.compile(r"^Cymraeg")).click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/cy/"))
+    settle(page)
+    assert page.url.startswith(f"{live_server.url}/cy/people/"), page.url
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    assert page.locator("table tbody tr td:first-child a").all_inner_texts() == names
+    # And back again.
+    expect(page.get_by_role("link", name=re.compile(r"^English"))).to_be_visible()
+
+
+def enter_person_with_future_birthday(page, live_server, email):
+    sign_in(page, live_server, email, check=lambda *args: None)
+    page.goto(f"{live_server.url}/en/people/new/")
+    settle(page)
+    next_year = str(datetime.date.today().year + 1)
+    page.get_by_label("First name", exact=True).fill("Tegan")
+    page.get_by_label("Last name", exact=True).fill("Rees")
+    page.get_by_label("Service reference number").fill("R-900")
+    date = page.get_by_role("group", name="Date of birth")
+    date.get_by_label("Day").fill("27")
+    date.get_by_label("Month").fill("3")
+    date.get_by_label("Year").fill(next_year)
+    page.get_by_role("button", name="Add this person").click()
+    settle(page)
+    return next_year
+
+
+FUTURE_BIRTHDAY = "Date of birth must be today or in the past"
+
+
+def test_add_person_with_a_future_date_of_birth(world, live_server, page):
+    next_year = enter_person_with_future_birthday(page, live_server, world.alice.email)
+
+    assert page.title().startswith("Error:"), page.title()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(FUTURE_BIRTHDAY)
+    date = page.get_by_role("group", name="Date of birth")
+    group = page.locator(".govuk-form-group--error").filter(has=date)
+    expect(group).to_have_count(1)
+    expect(group.locator(".govuk-error-message")).to_contain_text(FUTURE_BIRTHDAY)
+    expect(date).to_have_attribute("aria-describedby", re.compile(r"_error\b"))
+    expect(date).to_have_accessible_description(re.compile(FUTURE_BIRTHDAY))
+
+    expect(page.get_by_label("First name", exact=True)).to_have_value("Tegan")
+    expect(page.get_by_label("Last name", exact=True)).to_have_value("Rees")
+    expect(page.get_by_label("Service reference number")).to_have_value("R-900")
+    expect(date.get_by_label("Day")).to_have_value("27")
+    expect(date.get_by_label("Month")).to_have_value("3")
+    expect(date.get_by_label("Year")).to_have_value(next_year)
+    assert_accessible(page, "the add-person page with errors")
+
+
+def test_error_summary_link_moves_focus_to_the_date(world, live_server, page):
+    enter_person_with_future_birthday(page, live_server, world.alice.email)
+    page.locator(".govuk-error-summary").get_by_role("link", name=FUTURE_BIRTHDAY).click()
+    date = page.get_by_role("group", name="Date of birth")
+    expect(date.get_by_label("Day")).to_be_focused()

@@ -1,0 +1,139 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from caremap.accounts.models import User
+from caremap.organisations.models import Area, Membership, Organisation, Team
+from caremap.people.models import Person
+from caremap.privacy.models import AuditEvent
+
+PASSWORD = "caremap-demo"
+MODELS = [Area, Organisation, Team, User, Membership, Person, AuditEvent]
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # Each run hashes eight passwords; the real hasher would make this file
+    # take tens of seconds without testing anything more.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_demo(*args):
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.mark.django_db
+def test_creates_the_four_sign_ins_with_their_roles():
+    output = run_demo()
+
+    navigator = User.objects.get(email="navigator@demo.caremap.test")
+    manager = User.objects.get(email="manager@demo.caremap.test")
+    commissioner = User.objects.get(email="commissioner@demo.caremap.test")
+    admin = User.objects.get(email="admin@demo.caremap.test")
+    for user in (navigator, manager, commissioner, admin):
+        assert user.check_password(PASSWORD)
+        assert user.email in output
+    assert PASSWORD in output
+
+    (membership,) = navigator.memberships.all()
+    assert membership.role == Membership.Role.NAVIGATOR
+    assert membership.organisation.kind == Organisation.Kind.TREATMENT_SERVICE
+    assert membership.team is not None
+
+    (membership,) = manager.memberships.all()
+    assert membership.role == Membership.Role.MANAGER
+    assert membership.organisation.kind == Organisation.Kind.TREATMENT_SERVICE
+
+    (membership,) = commissioner.memberships.all()
+    assert membership.role == Membership.Role.COMMISSIONER
+    assert membership.area == Area.objects.get()
+
+    (membership,) = admin.memberships.all()
+    assert membership.role == Membership.Role.ADMINISTRATOR
+    assert admin.is_administrator
+
+
+@pytest.mark.django_db
+def test_creates_two_organisations_with_two_teams_each():
+    run_demo()
+
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert kinds == {
+        Organisation.Kind.TREATMENT_SERVICE,
+        Organisation.Kind.RECOVERY_COMMUNITY,
+    }
+    for organisation in Organisation.objects.all():
+        assert organisation.teams.count() == 2
+    assert User.objects.count() < 12
+
+
+@pytest.mark.django_db
+def test_creates_a_varied_set_of_people():
+    run_demo()
+
+    people = Person.objects.all()
+    assert 35 <= people.count() <= 45
+    assert set(people.values_list("pathway", flat=True)) == set(Person.Pathway.values)
+    closed = people.filter(status=Person.Status.CLOSED)
+    assert closed.exists()
+    assert not closed.filter(closure_reason="").exists()
+    assert people.filter(navigator=None).exists()
+    assert people.filter(preferred_language=Person.Language.WELSH).exists()
+    treatment = people.filter(organisation__kind=Organisation.Kind.TREATMENT_SERVICE)
+    assert treatment.count() > people.count() / 2
+
+
+@pytest.mark.django_db
+def test_demo_navigators_caseload_is_a_realistic_size():
+    run_demo()
+
+    caseload = Person.objects.filter(navigator__email="navigator@demo.caremap.test")
+    assert 8 <= caseload.count() <= 15
+
+
+@pytest.mark.django_db
+def test_every_person_has_a_create_audit_event():
+    run_demo()
+
+    for person in Person.objects.all():
+        event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, person=person)
+        assert event.source == "demo"
+
+
+@pytest.mark.django_db
+def test_running_twice_adds_nothing():
+    run_demo()
+    before = counts()
+
+    output = run_demo()
+
+    assert counts() == before
+    assert "already there" in output
+    assert "navigator@demo.caremap.test" in output
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_refuses_without_debug_or_force():
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo", stdout=StringIO())
+
+    assert all(count == 0 for count in counts().values())
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_force_loads_without_debug():
+    call_command("demo", "--force", stdout=StringIO())
+
+    assert User.objects.filter(email="navigator@demo.caremap.test").exists()
+    assert Person.objects.exists()
