@@ -15,7 +15,7 @@ AUDITED_FIELDS = [
 
 @transaction.atomic
 def create_person(person, *, by):
-    """Save a new person; a navigator creating someone takes them onto their caseload."""
+    """Save a new person, validated against the model's rules and constraints."""
     person.full_clean()
     person.save()
     record(

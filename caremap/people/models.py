@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -6,6 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caremap.organisations.models import Membership, Organisation
+
+
+def validate_not_in_future(day):
+    if day > timezone.localdate():
+        raise ValidationError(_("Date of birth must be today or in the past"), code="future")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -107,7 +113,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("What the person likes to be called."),
     )
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = models.DateField(_("date of birth"), validators=[validate_not_in_future])
     gender = models.CharField(
         _("gender"),
         max_length=100,

@@ -165,6 +165,9 @@ def test_empty_sign_in_shows_a_focused_error_summary(world, live_server, page):
     page.wait_for_function(
         "() => !!document.activeElement?.closest('.govuk-error-summary')", timeout=5_000
     )
+    # Focus stays there (the email box's autofocus must not take it back).
+    page.wait_for_timeout(200)
+    expect(summary).to_be_focused()
     assert page.title().startswith("Error:"), page.title()
     # The summary's links take the user to each field.
     summary.get_by_role("link", name="Enter your email address").click()
@@ -232,6 +235,8 @@ def test_add_person_with_a_future_date_of_birth(world, live_server, page):
 
 def test_error_summary_link_moves_focus_to_the_date(world, live_server, page):
     enter_person_with_future_birthday(page, live_server, world.alice.email)
-    page.locator(".govuk-error-summary").get_by_role("link", name=FUTURE_BIRTHDAY).click()
+    page.locator(".govuk-error-summary").get_by_role(
+        "link", name=FUTURE_BIRTHDAY
+    ).click()
     date = page.get_by_role("group", name="Date of birth")
     expect(date.get_by_label("Day")).to_be_focused()

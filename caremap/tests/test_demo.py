@@ -111,7 +111,8 @@ def test_every_person_has_a_create_audit_event():
 
 @pytest.mark.django_db
 def test_running_twice_adds_nothing():
-    run_demo()
+    first = run_demo()
+    assert f"{Person.objects.count()} people" in first
     before = counts()
 
     output = run_demo()

@@ -27,9 +27,19 @@ REFUSAL = (
     "with DEBUG on; use --force to load it anyway (never on a live service)."
 )
 
-# Ages are worked out from a fixed day rather than today, so every run (and
-# every developer's database) holds the same dates of birth.
+# Dates of birth are worked out from a fixed day rather than today, so every
+# run and every developer's database holds the same ones. The ages in PEOPLE
+# are ages on this day; people grow older from it, as real people do.
 AGE_BASE_DATE = datetime.date(2026, 1, 1)
+
+PLURALS = {
+    "area": "areas",
+    "organisation": "organisations",
+    "team": "teams",
+    "sign-in": "sign-ins",
+    "membership": "memberships",
+    "person": "people",
+}
 
 AREA_NAME = "Afon Valley Area Planning Board"
 TREATMENT = "treatment"
@@ -227,8 +237,8 @@ class Command(BaseCommand):
             raise CommandError(REFUSAL)
 
         added = Counter()
-        # All or nothing: a half-loaded demo would be skipped by the
-        # already-there checks on the next run and stay broken.
+        # All or nothing, so a failure part-way leaves the database as it was
+        # rather than holding half a demo.
         with transaction.atomic(), audit_context(source="demo"):
             area, organisations, teams = self.load_configuration(added)
             staff = self.load_staff(area, organisations, teams, added)
@@ -236,7 +246,10 @@ class Command(BaseCommand):
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
-            summary = ", ".join(f"{count} {what}" for what, count in added.items())
+            summary = ", ".join(
+                f"{count} {what if count == 1 else PLURALS[what]}"
+                for what, count in added.items()
+            )
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
         else:
             self.stdout.write("The demo data was already there; nothing was added.")
@@ -244,19 +257,19 @@ class Command(BaseCommand):
 
     def load_configuration(self, added):
         area, created = Area.objects.get_or_create(name=AREA_NAME)
-        added["areas"] += created
+        added["area"] += created
         organisations, teams = {}, {}
         for key, (name, kind, _prefix, team_names) in ORGANISATIONS.items():
             organisation, created = Organisation.objects.get_or_create(
                 area=area, name=name, defaults={"kind": kind}
             )
-            added["organisations"] += created
+            added["organisation"] += created
             organisations[key] = organisation
             for team_name in team_names:
                 team, created = Team.objects.get_or_create(
                     organisation=organisation, name=team_name
                 )
-                added["teams"] += created
+                added["team"] += created
                 teams[key, team_name] = team
         return area, organisations, teams
 
@@ -270,7 +283,7 @@ class Command(BaseCommand):
                 user = User.objects.create_user(
                     email=spec.email, password=PASSWORD, full_name=spec.full_name
                 )
-                added["sign-ins"] += 1
+                added["sign-in"] += 1
             staff[spec.key] = user
 
             lookup = {"user": user, "role": spec.role}
@@ -286,7 +299,7 @@ class Command(BaseCommand):
             _membership, created = Membership.objects.get_or_create(
                 **lookup, defaults=defaults
             )
-            added["memberships"] += created
+            added["membership"] += created
         return staff
 
     def load_people(self, organisations, staff, added):
@@ -303,7 +316,7 @@ class Command(BaseCommand):
                 continue
             person = build_person(spec, number, organisation, reference, staff)
             create_person(person, by=None)
-            added["people"] += 1
+            added["person"] += 1
 
     def write_sign_ins(self):
         rows = [("Role", "Email", "Password")]

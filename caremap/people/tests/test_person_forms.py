@@ -124,10 +124,7 @@ def test_a_navigator_adds_a_person_to_their_caseload(world, sign_in):
     assert person.family_name == "O'Connor"
     assert person.date_of_birth == datetime.date(1979, 7, 9)
     assert person.email == "sian@example.org"
-    assert (
-        person.address == "1 River Street\r\nLlandeilo"
-        or person.address == "1 River Street\nLlandeilo"
-    )
+    assert person.address.replace("\r\n", "\n") == "1 River Street\nLlandeilo"
     assert person.preferred_language == "cy"
     assert person.pathway == "medication_assisted"
     assert person.status == "active"
