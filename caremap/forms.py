@@ -120,7 +120,9 @@ class DatePartsWidget(forms.MultiWidget):
         # ids match the field names and error links read well.
         base_id = context["widget"]["attrs"].get("id")
         if base_id:
-            for part, subwidget in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            for part, subwidget in zip(
+                self.parts, context["widget"]["subwidgets"], strict=True
+            ):
                 subwidget["attrs"]["id"] = f"{base_id}_{part}"
         return context
 

@@ -2,9 +2,9 @@
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.db import transaction
 
 from caremap.accounts.models import User
 from caremap.organisations.models import Membership, Team

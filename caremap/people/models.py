@@ -11,7 +11,9 @@ from caremap.organisations.models import Membership, Organisation
 
 def validate_not_in_future(day):
     if day > timezone.localdate():
-        raise ValidationError(_("Date of birth must be today or in the past"), code="future")
+        raise ValidationError(
+            _("Date of birth must be today or in the past"), code="future"
+        )
 
 
 class PersonQuerySet(models.QuerySet):
@@ -113,7 +115,9 @@ class Person(models.Model):
         blank=True,
         help_text=_("What the person likes to be called."),
     )
-    date_of_birth = models.DateField(_("date of birth"), validators=[validate_not_in_future])
+    date_of_birth = models.DateField(
+        _("date of birth"), validators=[validate_not_in_future]
+    )
     gender = models.CharField(
         _("gender"),
         max_length=100,

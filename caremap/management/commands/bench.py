@@ -31,8 +31,15 @@ class Command(BaseCommand):
     help = "Time the people list, search and landing pages with many people."
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=5000, help="People to create (default 5000).")
-        parser.add_argument("--repeat", type=int, default=20, help="Requests per measurement (default 20).")
+        parser.add_argument(
+            "--people", type=int, default=5000, help="People to create (default 5000)."
+        )
+        parser.add_argument(
+            "--repeat",
+            type=int,
+            default=20,
+            help="Requests per measurement (default 20).",
+        )
 
     def handle(self, *args, people, repeat, **options):
         try:
@@ -44,15 +51,28 @@ class Command(BaseCommand):
 
     def run(self, count, repeat):
         area = Area.objects.create(name="Benchmark area")
-        organisation = Organisation.objects.create(area=area, name="Benchmark service", kind="treatment_service")
+        organisation = Organisation.objects.create(
+            area=area, name="Benchmark service", kind="treatment_service"
+        )
         team = Team.objects.create(organisation=organisation, name="Benchmark team")
         navigators = []
         for n in range(20):
-            user = User.objects.create_user(email=f"bench-navigator-{n}@bench.test", full_name=f"Navigator {n}")
-            Membership.objects.create(user=user, role="navigator", organisation=organisation, team=team if n < 5 else None)
+            user = User.objects.create_user(
+                email=f"bench-navigator-{n}@bench.test", full_name=f"Navigator {n}"
+            )
+            Membership.objects.create(
+                user=user,
+                role="navigator",
+                organisation=organisation,
+                team=team if n < 5 else None,
+            )
             navigators.append(user)
-        manager = User.objects.create_user(email="bench-manager@bench.test", full_name="Manager")
-        Membership.objects.create(user=manager, role="manager", organisation=organisation)
+        manager = User.objects.create_user(
+            email="bench-manager@bench.test", full_name="Manager"
+        )
+        Membership.objects.create(
+            user=manager, role="manager", organisation=organisation
+        )
         started = time.perf_counter()
         Person.objects.bulk_create(
             Person(
@@ -65,14 +85,34 @@ class Command(BaseCommand):
             )
             for n in range(count)
         )
-        self.stdout.write(f"Created {count} people in {time.perf_counter() - started:.2f} s on {connection.vendor}.")
-        self.stdout.write(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        self.stdout.write(
+            f"Created {count} people in {time.perf_counter() - started:.2f} s on {connection.vendor}."
+        )
+        self.stdout.write(
+            f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+        )
         cases = [
             ("people list, manager, page 1", manager, reverse("people:person-list")),
-            ("people list, manager, page 100", manager, reverse("people:person-list") + "?page=100"),
-            ("people search by name, manager", manager, reverse("people:person-list") + "?q=Family42"),
-            ("people search by reference, manager", manager, reverse("people:person-list") + "?q=B-004242"),
-            ("people list, team navigator", navigators[0], reverse("people:person-list")),
+            (
+                "people list, manager, page 100",
+                manager,
+                reverse("people:person-list") + "?page=100",
+            ),
+            (
+                "people search by name, manager",
+                manager,
+                reverse("people:person-list") + "?q=Family42",
+            ),
+            (
+                "people search by reference, manager",
+                manager,
+                reverse("people:person-list") + "?q=B-004242",
+            ),
+            (
+                "people list, team navigator",
+                navigators[0],
+                reverse("people:person-list"),
+            ),
             ("home, manager", manager, reverse("home")),
             ("home, navigator", navigators[0], reverse("home")),
         ]
@@ -92,5 +132,9 @@ class Command(BaseCommand):
             if response.status_code != 200:
                 self.stderr.write(f"{label}: HTTP {response.status_code}")
                 return
-        p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
-        self.stdout.write(f"{label:<44} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
+        p95 = (
+            statistics.quantiles(timings, n=20)[-1] if len(timings) >= 2 else timings[0]
+        )
+        self.stdout.write(
+            f"{label:<44} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}"
+        )
