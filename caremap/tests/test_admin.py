@@ -1,0 +1,35 @@
+from django.urls import reverse
+
+from caremap.organisations.models import Team
+from caremap.privacy.models import AuditEvent
+
+
+def test_an_administrator_change_in_admin_is_audited(world, sign_in):
+    client = sign_in(world.ada)
+    response = client.post(
+        reverse("admin:organisations_team_add"),
+        {"organisation": world.riverside.pk, "name": "Outreach team"},
+    )
+    assert response.status_code == 302
+    team = Team.objects.get(name="Outreach team")
+    event = AuditEvent.objects.get(
+        record_type="organisations.team", record_id=str(team.pk)
+    )
+    assert event.action == AuditEvent.Action.CREATE
+    assert event.actor == world.ada
+    assert event.organisation == world.riverside
+
+
+def test_admin_does_not_offer_people_or_audit_events(world, sign_in):
+    client = sign_in(world.ada)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/people/" not in html
+    assert "/admin/privacy/" not in html
+    assert client.get("/en/admin/people/person/").status_code == 404
+
+
+def test_a_manager_cannot_use_admin(world, sign_in):
+    client = sign_in(world.mia)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
