@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_environment_variable_is_documented():
     settings_source = (ROOT / "caremap" / "settings.py").read_text()
     read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_source))
-    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(
+        re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
     assert read, "no environment variables found; has settings.py changed shape?"
     assert read - documented == set()
 
@@ -21,7 +23,9 @@ def test_every_caremap_command_is_in_the_readme():
     ours = {name for name, app in get_commands().items() if app == "caremap"}
     assert ours, "the project's own commands were not found"
     for name in ours:
-        assert f"caremap {name}" in readme, f"`caremap {name}` is not documented in README.md"
+        assert f"caremap {name}" in readme, (
+            f"`caremap {name}` is not documented in README.md"
+        )
 
 
 def test_the_readme_names_the_two_commands_and_the_demo_sign_ins():

@@ -1,0 +1,102 @@
+"""Properties every page shares: it opens in English and Welsh, links to
+itself in the other language, and has a title and one main heading."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import translation
+
+
+def manager_pages(world):
+    person = world.alices_person.pk
+    organisation = world.riverside.pk
+    membership = world.alice.memberships.get().pk
+    team = world.north_team.pk
+    return [
+        ("home", []),
+        ("people:person-list", []),
+        ("people:person-create", []),
+        ("people:person-detail", [person]),
+        ("people:person-edit", [person]),
+        ("people:person-status", [person]),
+        ("people:person-navigator", [person]),
+        ("people:person-audit", [person]),
+        ("organisations:organisation-detail", [organisation]),
+        ("organisations:organisation-audit", [organisation]),
+        ("organisations:team-create", [organisation]),
+        ("organisations:team-edit", [organisation, team]),
+        ("organisations:member-create", [organisation]),
+        ("organisations:member-edit", [organisation, membership]),
+        ("organisations:member-remove", [organisation, membership]),
+        ("privacy-notice", []),
+        ("accessibility-statement", []),
+    ]
+
+
+PUBLIC_PAGES = [
+    "accounts:sign-in",
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-complete",
+    "privacy-notice",
+    "accessibility-statement",
+]
+
+
+def url_in(language, name, args):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def check_page(client, name, args, language):
+    url = url_in(language, name, args)
+    other = "cy" if language == "en" else "en"
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.html["lang"] == language
+    assert soup.title.string.strip(), f"{url} has no title"
+    assert len(soup.find_all("h1")) == 1, f"{url} should have exactly one h1"
+    alternate = soup.find("a", attrs={"hreflang": other})
+    assert alternate is not None and alternate["href"] == url_in(other, name, args)
+    assert soup.find(id="main-content") is not None
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_manager_page_works_in_both_languages(world, sign_in, language):
+    client = sign_in(world.mia)
+    for name, args in manager_pages(world):
+        check_page(client, name, args, language)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_open_without_signing_in(client, db, name, language):
+    check_page(client, name, [], language)
+
+
+def test_public_pages_also_open_when_signed_in(world, sign_in):
+    client = sign_in(world.cara)
+    for name in ["privacy-notice", "accessibility-statement"]:
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_footer_links_to_the_privacy_notice_and_accessibility_statement(client, db):
+    html = client.get(reverse("accounts:sign-in")).content.decode()
+    assert f'href="{reverse("privacy-notice")}"' in html
+    assert f'href="{reverse("accessibility-statement")}"' in html
+
+
+def test_a_missing_page_is_styled_and_says_404(world, sign_in):
+    client = sign_in(world.alice)
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "govuk-template" in response.content.decode()
+
+
+def test_a_refusal_is_styled_and_says_why(world, sign_in):
+    client = sign_in(world.cara)
+    response = client.get(reverse("people:person-list"))
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.content.decode()
