@@ -36,7 +36,7 @@ def create_person(person, *, by):
 def update_person(person, *, by):
     """Save changes to a person, recording each changed field's old and new value."""
     before = (
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .select_related("organisation", "navigator")
         .get(pk=person.pk)
     )

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.urls import reverse
 
+from caremap.organisations.models import Area, Organisation
 from caremap.people.models import Person
 from caremap.testing.personas import make_person
 
@@ -157,8 +158,6 @@ def test_a_commissioner_sees_counts_from_one_to_four_as_fewer_than_five(world, s
 
 
 def test_a_commissioner_sees_counts_of_five_or_more_and_zero(world, sign_in):
-    from caremap.organisations.models import Organisation
-
     make_person(
         world.riverside, reference="R-010", given_name="Fifth", family_name="Person"
     )
@@ -186,8 +185,6 @@ def test_a_commissioner_does_not_count_closed_support(world, sign_in):
 
 
 def test_a_commissioner_sees_only_their_own_area(world, sign_in):
-    from caremap.organisations.models import Area, Organisation
-
     elsewhere = Area.objects.create(name="South Coast")
     Organisation.objects.create(
         area=elsewhere, name="Seaside Service", kind=Organisation.Kind.OTHER

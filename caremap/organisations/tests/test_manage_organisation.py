@@ -11,6 +11,7 @@ from django.urls import reverse
 from caremap.accounts.models import User
 from caremap.organisations.models import Membership, Team
 from caremap.privacy.models import AuditEvent
+from caremap.testing.personas import make_person
 
 OUTSIDERS = ["alice", "oscar", "hugo", "cara", "ada", "nora"]
 
@@ -391,8 +392,6 @@ def test_removing_a_navigator_leaves_their_caseload_unassigned_and_audited(
 
 
 def test_removing_a_navigator_audits_each_person_on_their_caseload(world, sign_in):
-    from caremap.testing.personas import make_person
-
     extra = [
         make_person(
             world.riverside,

@@ -3,6 +3,7 @@ that nobody, not even code that bypasses the ORM, can rewrite."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from caremap.people.models import Person
@@ -342,8 +343,6 @@ def test_postgresql_refuses_a_raw_delete(event):
 
 
 def test_a_person_with_an_audit_trail_cannot_be_deleted(world, event):
-    from django.db.models import ProtectedError
-
     with pytest.raises(ProtectedError):
         world.alices_person.delete()
 
