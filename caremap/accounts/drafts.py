@@ -43,6 +43,25 @@ def take(request):
     return data
 
 
+def form_data(request):
+    """What a form view should bind its form to: the POST on a submission,
+    otherwise any input kept for this page across a forced sign-out."""
+    if request.method == "POST":
+        return request.POST
+    kept = take(request)
+    if kept is not None:
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        messages.warning(
+            request,
+            _(
+                "This is what you typed before you were signed out. Nothing has been saved yet: check it and send it again."
+            ),
+        )
+    return kept
+
+
 def discard_unless_owner(request):
     """On sign-in: a kept form that belongs to someone else is deleted at once."""
     kept = request.session.get(DRAFT_KEY)

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +17,7 @@ from caremap.organisations.permissions import (
     get_team_for_user,
 )
 from caremap.organisations.rules import managed_organisation_ids
+from caremap.people.models import Person
 from caremap.privacy.models import AuditEvent
 
 
@@ -36,7 +37,18 @@ def organisation_detail(request, pk):
     memberships = (
         Membership.objects.in_organisation(organisation)
         .select_related("user", "team")
-        .annotate(caseload=Count("user__caseload", distinct=True))
+        .annotate(
+            # Active people in this organisation only: a navigator may also
+            # work elsewhere, and closed records are no longer a caseload.
+            caseload=Count(
+                "user__caseload",
+                filter=Q(
+                    user__caseload__organisation=organisation,
+                    user__caseload__status=Person.Status.ACTIVE,
+                ),
+                distinct=True,
+            )
+        )
         .order_by("user__full_name", "role")
     )
     return render(
@@ -51,7 +63,7 @@ def organisation_detail(request, pk):
 def team_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
     form = TeamForm(
-        request.POST if request.method == "POST" else drafts.take(request),
+        drafts.form_data(request),
         organisation=organisation,
     )
     if request.method == "POST" and form.is_valid():
@@ -79,7 +91,7 @@ def team_create(request, pk):
 def team_edit(request, pk, team_pk):
     team = get_team_for_user(request, pk, team_pk)
     organisation = team.organisation
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = TeamForm(
         data, organisation=organisation, team=team, initial={"name": team.name}
     )
@@ -103,7 +115,7 @@ def team_edit(request, pk, team_pk):
 @require_http_methods(["GET", "POST"])
 def member_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = MemberForm(data, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         membership = actions.add_member(
@@ -139,7 +151,7 @@ def member_edit(request, pk, membership_pk):
     organisation = membership.organisation
     if membership.role != Membership.Role.NAVIGATOR:
         raise PermissionDenied
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = MembershipTeamForm(
         data, organisation=organisation, initial={"team": membership.team}
     )

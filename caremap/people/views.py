@@ -69,7 +69,7 @@ def person_create(request):
     if not request.user.has_perm("people.add_person"):
         raise PermissionDenied
     organisation = _organisation_for_new_person(request.user)
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = PersonForm(data, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
@@ -112,7 +112,7 @@ def person_detail(request, pk):
 @login_required
 def person_edit(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = PersonForm(data, instance=person, organisation=person.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +135,7 @@ def person_edit(request, pk):
 @login_required
 def person_status(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = PersonStatusForm(data, instance=person)
     if request.method == "POST" and form.is_valid():
         actions.update_person(form.save(commit=False), by=request.user)
@@ -151,7 +151,7 @@ def person_status(request, pk):
 @login_required
 def person_navigator(request, pk):
     person = get_person_for_user(request, pk, perm="people.assign_navigator")
-    data = request.POST if request.method == "POST" else drafts.take(request)
+    data = drafts.form_data(request)
     form = AssignNavigatorForm(
         data, organisation=person.organisation, initial={"navigator": person.navigator}
     )

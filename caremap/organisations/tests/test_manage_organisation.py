@@ -597,3 +597,26 @@ def test_hugo_is_refused_riversides_audit_page(world, sign_in):
         reverse("organisations:organisation-audit", args=[world.riverside.pk])
     )
     assert response.status_code == 403
+
+
+def test_the_staff_table_counts_only_active_people_in_this_organisation(world, sign_in):
+    from caremap.organisations.models import Membership
+    from caremap.people.models import Person
+    from caremap.testing.personas import make_person
+
+    Membership.objects.create(
+        user=world.alice, role=Membership.Role.NAVIGATOR, organisation=world.hillside
+    )
+    make_person(world.hillside, reference="H-900", navigator=world.alice)
+    make_person(
+        world.riverside,
+        reference="R-900",
+        navigator=world.alice,
+        status=Person.Status.CLOSED,
+        closure_reason=Person.ClosureReason.GOALS_MET,
+    )
+    response = sign_in(world.mia).get(
+        reverse("organisations:organisation-detail", args=[world.riverside.pk])
+    )
+    memberships = {m.user_id: m for m in response.context["memberships"]}
+    assert memberships[world.alice.pk].caseload == 1
