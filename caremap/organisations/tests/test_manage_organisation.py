@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from caremap.accounts.models import User
 from caremap.organisations.models import Membership, Team
+from caremap.people.models import Person
 from caremap.privacy.models import AuditEvent
 from caremap.testing.personas import make_person
 
@@ -600,10 +601,6 @@ def test_hugo_is_refused_riversides_audit_page(world, sign_in):
 
 
 def test_the_staff_table_counts_only_active_people_in_this_organisation(world, sign_in):
-    from caremap.organisations.models import Membership
-    from caremap.people.models import Person
-    from caremap.testing.personas import make_person
-
     Membership.objects.create(
         user=world.alice, role=Membership.Role.NAVIGATOR, organisation=world.hillside
     )
