@@ -2,24 +2,12 @@
 whether the real-browser tests can run."""
 
 import os
-import shutil
 
 import pytest
 
+from caremap.testing.browser import chromium_executable
+
 pytest_plugins = ["caremap.testing.personas"]
-
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
-
-
-def chromium_path():
-    configured = os.environ.get("CHROMIUM_PATH")
-    if configured:
-        return configured if os.path.exists(configured) else None
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def running_in_ci():
@@ -28,7 +16,7 @@ def running_in_ci():
 
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if item.get_closest_marker("browser")]
-    if not browser_items or chromium_path():
+    if not browser_items or chromium_executable():
         return
     if running_in_ci():
         raise pytest.UsageError(

@@ -2,8 +2,8 @@
 and an accessibility check with axe-core.
 
 Debian's Chromium is used (Playwright's own download is never needed). The
-lookup matches `chromium_path()` in the root conftest.py, which decides whether
-browser tests are skipped (or, under CI, refused).
+root conftest.py uses `chromium_executable()` to decide whether browser tests
+are skipped (or, under CI, refused).
 
 The app's Content-Security-Policy forbids inline scripts, so axe is injected
 with `page.evaluate`, which runs through the DevTools protocol and is not

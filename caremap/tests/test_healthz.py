@@ -1,7 +1,6 @@
 import json
-import os
-import subprocess
-import sys
+
+from caremap.testing.processes import django_probe, run_python
 
 
 def test_it_reports_a_working_database(client, db):
@@ -21,23 +20,16 @@ def test_it_answers_without_a_language_prefix_or_sign_in(client, db):
 
 def test_it_names_the_database_when_it_cannot_be_reached(tmp_path):
     """A database that cannot be opened gives 503 naming the failing part."""
-    probe = (
-        "import django, json, os;"
-        "os.environ['DJANGO_SETTINGS_MODULE']='caremap.settings';django.setup();"
-        "from django.test import Client;"
-        "r=Client().get('/healthz');print(json.dumps([r.status_code, r.json()]))"
-    )
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     missing = tmp_path / "no-such-folder" / "caremap.sqlite3"
-    environment.update(
-        DEBUG="true", ALLOWED_HOSTS="testserver", DATABASE_URL=f"sqlite:///{missing}"
-    )
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and script
-        [sys.executable, "-c", probe],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_python(
+        django_probe(
+            "from django.test import Client\n"
+            "r = Client().get('/healthz')\n"
+            "print(json.dumps([r.status_code, r.json()]))"
+        ),
+        DEBUG="true",
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{missing}",
     )
     assert result.returncode == 0, result.stderr
     status, body = json.loads(result.stdout.strip().splitlines()[-1])

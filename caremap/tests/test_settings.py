@@ -2,14 +2,12 @@
 imports the settings module in a fresh interpreter, as a deployment would."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from caremap import env
+from caremap.testing.processes import django_probe, run_python
 
 PROBE = """
 import json
@@ -27,20 +25,7 @@ print(json.dumps({
 
 
 def load_settings(**environment):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
-    }
-    clean.update(environment)
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and script
-        [sys.executable, "-c", PROBE],
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result
+    return run_python(PROBE, **environment)
 
 
 def test_production_requires_a_secret_key():
@@ -136,22 +121,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
 
 
 def test_a_file_database_uses_wal(tmp_path):
-    probe = (
-        "import django, os;"
-        "os.environ['DJANGO_SETTINGS_MODULE']='caremap.settings';django.setup();"
-        "from django.db import connection;c=connection.cursor();"
-        "c.execute('PRAGMA journal_mode');print(c.fetchone()[0])"
-    )
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update(
-        DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}"
-    )
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and script
-        [sys.executable, "-c", probe],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_python(
+        django_probe(
+            "from django.db import connection\n"
+            "cursor = connection.cursor()\n"
+            "cursor.execute('PRAGMA journal_mode')\n"
+            "print(cursor.fetchone()[0])"
+        ),
+        DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
