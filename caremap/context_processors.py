@@ -20,6 +20,7 @@ def shell(request):
         "service_name": settings.SERVICE_NAME,
         "language_alternates": alternates,
         "navigation": navigation_for(request),
+        "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
     }
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +34,15 @@ def sign_out(request):
         record(AuditEvent.Action.SIGN_OUT, by=request.user, record=request.user)
     logout(request)
     return redirect("accounts:sign-in")
+
+
+@require_POST
+def keep_alive(request):
+    """Called by the idle warning's "Stay signed in" button. Reaching here is
+    enough: IdleTimeoutMiddleware restarts the idle clock on every request."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
 
 
 password_reset = auth_views.PasswordResetView.as_view(

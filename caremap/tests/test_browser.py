@@ -240,3 +240,21 @@ def test_error_summary_link_moves_focus_to_the_date(world, live_server, page):
     ).click()
     date = page.get_by_role("group", name="Date of birth")
     expect(date.get_by_label("Day")).to_be_focused()
+
+
+def test_a_warning_comes_before_the_idle_sign_out_and_can_be_dismissed(
+    page, live_server, world, settings
+):
+    settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(seconds=6)
+    sign_in(page, live_server, world.alice.email, check=lambda *args: None)
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_hidden()
+    # Half of a 6-second timeout: the warning shows after about 3 seconds.
+    expect(warning).to_be_visible(timeout=5_000)
+    expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
+    assert_accessible(page, "the idle warning")
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    # The session was kept alive: the next page opens without signing in.
+    page.goto(f"{live_server.url}/en/people/")
+    expect(page).to_have_url(f"{live_server.url}/en/people/")

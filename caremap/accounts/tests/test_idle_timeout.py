@@ -94,3 +94,36 @@ def test_kept_input_is_never_shown_to_someone_else(world, client):
         html = client.get(edit_url).content.decode()
     assert 'value="Samuel"' not in html
     assert "A long note typed" not in html
+
+
+def test_staying_signed_in_restarts_the_idle_clock(world, client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.post(
+            reverse("accounts:sign-in"),
+            {"username": "alice@riverside.test", "password": PASSWORD},
+        )
+        traveller.shift(datetime.timedelta(minutes=28))
+        assert client.post(reverse("accounts:keep-alive")).status_code == 204
+        traveller.shift(datetime.timedelta(minutes=28))
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_keep_alive_cannot_revive_an_ended_session(world, client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.post(
+            reverse("accounts:sign-in"),
+            {"username": "alice@riverside.test", "password": PASSWORD},
+        )
+        traveller.shift(datetime.timedelta(minutes=31))
+        response = client.post(reverse("accounts:keep-alive"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_signed_in_pages_carry_the_timeout_and_the_hidden_warning(world, sign_in):
+    html = sign_in(world.alice).get(reverse("home")).content.decode()
+    assert 'data-idle-timeout-seconds="1800"' in html
+    assert 'id="idle-warning"' in html
+    assert "Stay signed in" in html
