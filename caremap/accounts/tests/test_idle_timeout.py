@@ -28,13 +28,17 @@ EDIT_DATA = {
 }
 
 
+def sign_in_with_form(client, email, path=None):
+    """Sign in through the real form, as a person would."""
+    return client.post(
+        path or reverse("accounts:sign-in"), {"username": email, "password": PASSWORD}
+    )
+
+
 def test_an_idle_session_ends_after_30_minutes(world, client):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "alice@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "alice@riverside.test")
         assert client.get(reverse("home")).status_code == 200
         traveller.shift(datetime.timedelta(minutes=29))
         assert client.get(reverse("home")).status_code == 200
@@ -48,10 +52,7 @@ def test_a_form_sent_after_the_timeout_is_kept_for_the_same_user(world, client):
     edit_url = reverse("people:person-edit", args=[world.alices_person.pk])
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "alice@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "alice@riverside.test")
         client.get(edit_url)
         traveller.shift(datetime.timedelta(minutes=45))
         response = client.post(edit_url, EDIT_DATA)
@@ -80,17 +81,11 @@ def test_kept_input_is_never_shown_to_someone_else(world, client):
     edit_url = reverse("people:person-edit", args=[world.alices_person.pk])
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "alice@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "alice@riverside.test")
         traveller.shift(datetime.timedelta(minutes=45))
         client.post(edit_url, EDIT_DATA)
         # Mia, who could open the same record, signs in on the same browser.
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "mia@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "mia@riverside.test")
         html = client.get(edit_url).content.decode()
     assert 'value="Samuel"' not in html
     assert "A long note typed" not in html
@@ -99,10 +94,7 @@ def test_kept_input_is_never_shown_to_someone_else(world, client):
 def test_staying_signed_in_restarts_the_idle_clock(world, client):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "alice@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "alice@riverside.test")
         traveller.shift(datetime.timedelta(minutes=28))
         assert client.post(reverse("accounts:keep-alive")).status_code == 204
         traveller.shift(datetime.timedelta(minutes=28))
@@ -112,10 +104,7 @@ def test_staying_signed_in_restarts_the_idle_clock(world, client):
 def test_keep_alive_cannot_revive_an_ended_session(world, client):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
-        client.post(
-            reverse("accounts:sign-in"),
-            {"username": "alice@riverside.test", "password": PASSWORD},
-        )
+        sign_in_with_form(client, "alice@riverside.test")
         traveller.shift(datetime.timedelta(minutes=31))
         response = client.post(reverse("accounts:keep-alive"))
     assert response.status_code == 302
