@@ -77,9 +77,6 @@ class PersonForm(ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["date_of_birth"].initial = (
-            self.instance.date_of_birth if self.instance.pk else None
-        )
         self.fields["pathway"].help_text = _(
             "The person's own choice. Every pathway is recorded without judgement."
         )
