@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from caremap.navigation import items_for
+
 
 def shell(request):
     """What the base layout needs on every page: the service name, the link to
@@ -25,8 +27,6 @@ def shell(request):
 
 
 def navigation_for(request):
-    from caremap.navigation import items_for
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []

@@ -1,11 +1,16 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from caremap.organisations.landing import landing_sections
+
+logger = logging.getLogger("caremap.health")
 
 
 @require_GET
@@ -18,9 +23,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure means "not healthy"; the reason is logged, not shown.
-        import logging
-
-        logging.getLogger("caremap.health").exception("Database health check failed")
+        logger.exception("Database health check failed")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
@@ -52,7 +55,4 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context: the failure may be in what the
     # context processors depend on (database, session).
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -8,6 +8,10 @@ only ever given back to the same user; anyone else signing in on that browser
 gets nothing, and the data is dropped.
 """
 
+from django.contrib import messages
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
 DRAFT_KEY = "caremap_kept_form"
 # Never hold on to secrets or tokens.
 NOT_KEPT = {
@@ -29,8 +33,6 @@ def keep(request, *, path, data, user_pk):
 def take(request):
     """The kept form data for this page and user, as a QueryDict, or None.
     Taking it removes it, so it is offered back once."""
-    from django.http import QueryDict
-
     kept = request.session.get(DRAFT_KEY)
     if not kept or kept.get("path") != request.path:
         return None
@@ -50,9 +52,6 @@ def form_data(request):
         return request.POST
     kept = take(request)
     if kept is not None:
-        from django.contrib import messages
-        from django.utils.translation import gettext as _
-
         messages.warning(
             request,
             _(

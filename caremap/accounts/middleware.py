@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
 
 LAST_SEEN_KEY = "caremap_last_seen"
 
@@ -41,9 +43,6 @@ class IdleTimeoutMiddleware:
         user_pk = request.user.pk
         post_data = request.POST.copy() if request.method == "POST" else None
         path = request.get_full_path()
-        from caremap.privacy.audit import record
-        from caremap.privacy.models import AuditEvent
-
         record(
             AuditEvent.Action.SIGN_OUT,
             by=request.user,

@@ -8,6 +8,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from caremap.accounts.models import User
 from caremap.organisations.models import Membership, Team
+from caremap.people.models import Person
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -19,7 +20,6 @@ def create_team(organisation, name, *, by):
         AuditEvent.Action.CREATE,
         by=by,
         record=team,
-        organisation=organisation,
         summary=f"Team {name}",
         changes={"name": ["", name]},
     )
@@ -37,7 +37,6 @@ def rename_team(team, name, *, by):
         AuditEvent.Action.UPDATE,
         by=by,
         record=team,
-        organisation=team.organisation,
         changes={"name": [old, name]},
     )
     return team
@@ -59,7 +58,6 @@ def add_member(organisation, *, email, full_name, role, team=None, by, request=N
         AuditEvent.Action.CREATE,
         by=by,
         record=membership,
-        organisation=organisation,
         summary=f"{user.email} added as {membership.get_role_display()}",
         changes={"role": ["", role], "team": ["", str(team or "")]},
     )
@@ -101,7 +99,6 @@ def change_membership_team(membership, team, *, by):
         AuditEvent.Action.UPDATE,
         by=by,
         record=membership,
-        organisation=membership.organisation,
         summary=f"{membership.user.email}",
         changes={"team": [str(old or ""), str(team or "")]},
     )
@@ -112,13 +109,10 @@ def change_membership_team(membership, team, *, by):
 def remove_member(membership, *, by):
     """End a membership. People on a departing navigator's caseload in this
     organisation become unassigned, so the manager can see and reassign them."""
-    from caremap.people.models import Person
-
-    organisation = membership.organisation
     unassigned = 0
     if membership.role == Membership.Role.NAVIGATOR:
         caseload = Person.objects.filter(
-            organisation=organisation, navigator=membership.user
+            organisation=membership.organisation, navigator=membership.user
         )
         for person in caseload.select_for_update():
             person.navigator = None
@@ -135,7 +129,6 @@ def remove_member(membership, *, by):
         AuditEvent.Action.DELETE,
         by=by,
         record=membership,
-        organisation=organisation,
         summary=f"{membership.user.email} removed as {membership.get_role_display()}; "
         f"{unassigned} people unassigned",
     )

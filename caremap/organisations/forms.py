@@ -29,10 +29,6 @@ class TeamForm(Form):
         return name
 
 
-class TeamChoiceField(forms.ModelChoiceField):
-    pass
-
-
 class MemberForm(Form):
     email = forms.EmailField(
         label=_("Email address"),
@@ -64,7 +60,7 @@ class MemberForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select a role")},
     )
-    team = TeamChoiceField(
+    team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Team"),
         required=False,
@@ -100,7 +96,7 @@ class MemberForm(Form):
 
 
 class MembershipTeamForm(Form):
-    team = TeamChoiceField(
+    team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Team"),
         required=False,

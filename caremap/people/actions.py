@@ -18,16 +18,9 @@ def create_person(person, *, by):
     """Save a new person, validated against the model's rules and constraints."""
     person.full_clean()
     person.save()
+    changes = {name: ["", value] for name, value in _snapshot(person).items() if value}
     record(
-        AuditEvent.Action.CREATE,
-        by=by,
-        record=person,
-        person=person,
-        changes={
-            name: ["", _display(person, name)]
-            for name in AUDITED_FIELDS
-            if _display(person, name)
-        },
+        AuditEvent.Action.CREATE, by=by, record=person, person=person, changes=changes
     )
     return person
 
@@ -40,10 +33,11 @@ def update_person(person, *, by):
         .select_related("organisation", "navigator")
         .get(pk=person.pk)
     )
+    old, new = _snapshot(before), _snapshot(person)
     changes = {
-        name: [_display(before, name), _display(person, name)]
+        name: [old[name], new[name]]
         for name in AUDITED_FIELDS
-        if _display(before, name) != _display(person, name)
+        if old[name] != new[name]
     }
     if not changes:
         return person
@@ -60,10 +54,11 @@ def assign_navigator(person, navigator, *, by):
     return update_person(person, by=by)
 
 
-def _display(person, name):
-    field = Person._meta.get_field(name)
-    if field.is_relation:
-        related = getattr(person, name)
-        return str(related) if related is not None else ""
-    value = getattr(person, name)
-    return "" if value is None else str(value)
+def _snapshot(person):
+    """Each audited field as the text the audit trail shows (a related
+    record by its name, not its id)."""
+    values = {}
+    for name in AUDITED_FIELDS:
+        value = getattr(person, name)
+        values[name] = "" if value is None else str(value)
+    return values

@@ -142,13 +142,8 @@ class PersonStatusForm(ModelForm):
         return cleaned
 
 
-class NavigatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name or obj.email
-
-
 class AssignNavigatorForm(Form):
-    navigator = NavigatorChoiceField(
+    navigator = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Navigator"),

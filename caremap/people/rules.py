@@ -7,6 +7,7 @@ from caremap.organisations.rules import (
     managed_organisation_ids,
     person_level_organisation_ids,
 )
+from caremap.people.models import Person
 
 
 @rules.predicate
@@ -16,8 +17,6 @@ def works_with_people(user):
 
 @rules.predicate
 def can_see_person(user, person):
-    from caremap.people.models import Person
-
     if person is None:
         return False
     return Person.objects.visible_to(user).filter(pk=person.pk).exists()

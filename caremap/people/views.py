@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
-from caremap.organisations.models import Membership, Organisation
+from caremap.organisations.models import Membership
 from caremap.people import actions
 from caremap.people.forms import (
     AssignNavigatorForm,
@@ -54,27 +54,33 @@ def person_list(request):
     )
 
 
-def _organisation_for_new_person(user):
-    """The organisation a new person joins: the user's own (one per user is
-    the norm; with several, the first by name)."""
-    orgs = Organisation.objects.filter(
-        memberships__user=user,
-        memberships__role__in=[Membership.Role.NAVIGATOR, Membership.Role.MANAGER],
-    ).distinct()
-    return orgs.order_by("name").first()
+def _membership_for_new_person(user):
+    """The membership under which a new person is added: the user's own
+    organisation (one per user is the norm; with several, the first by
+    name), preferring a navigator role so the person joins their caseload."""
+    memberships = [
+        m
+        for m in user.active_memberships
+        if m.role in (Membership.Role.NAVIGATOR, Membership.Role.MANAGER)
+    ]
+    memberships.sort(
+        key=lambda m: (m.organisation.name, m.role != Membership.Role.NAVIGATOR)
+    )
+    return memberships[0]
 
 
 @login_required
 def person_create(request):
     if not request.user.has_perm("people.add_person"):
         raise PermissionDenied
-    organisation = _organisation_for_new_person(request.user)
+    membership = _membership_for_new_person(request.user)
+    organisation = membership.organisation
     data = drafts.form_data(request)
     form = PersonForm(data, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
         person.organisation = organisation
-        if request.user.memberships_with_role(Membership.Role.NAVIGATOR):
+        if membership.role == Membership.Role.NAVIGATOR:
             person.navigator = request.user
         try:
             actions.create_person(person, by=request.user)

@@ -4,25 +4,8 @@ configuration change made in admin write an audit event too."""
 
 from django.contrib import admin
 
-from caremap.organisations.models import Organisation
-from caremap.privacy.audit import record as record_event
+from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
-
-
-def record(action, *, by, record, summary, changes=None):
-    organisation = (
-        record
-        if isinstance(record, Organisation)
-        else getattr(record, "organisation", None)
-    )
-    return record_event(
-        action,
-        by=by,
-        record=record,
-        organisation=organisation,
-        summary=summary,
-        changes=changes,
-    )
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -30,37 +13,31 @@ class AuditedModelAdmin(admin.ModelAdmin):
     change to Caremap's audit trail, so one place shows every change."""
 
     def log_addition(self, request, obj, message):
-        record(
-            AuditEvent.Action.CREATE,
-            by=request.user,
-            record=obj,
-            summary=f"In administration: {obj}"[:255],
-        )
+        self._audit(AuditEvent.Action.CREATE, request, obj)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        record(
-            AuditEvent.Action.UPDATE,
-            by=request.user,
-            record=obj,
-            summary=f"In administration: {obj}"[:255],
-            changes={"fields": ["", ", ".join(self._changed_fields(message))]},
+        fields = [
+            field
+            for entry in message or []
+            for field in entry.get("changed", {}).get("fields", [])
+        ]
+        self._audit(
+            AuditEvent.Action.UPDATE, request, obj, {"fields": ["", ", ".join(fields)]}
         )
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            record(
-                AuditEvent.Action.DELETE,
-                by=request.user,
-                record=obj,
-                summary=f"In administration: {obj}"[:255],
-            )
+            self._audit(AuditEvent.Action.DELETE, request, obj)
         return super().log_deletions(request, queryset)
 
     @staticmethod
-    def _changed_fields(message):
-        fields = []
-        for entry in message or []:
-            fields.extend(entry.get("changed", {}).get("fields", []))
-        return fields
+    def _audit(action, request, obj, changes=None):
+        record(
+            action,
+            by=request.user,
+            record=obj,
+            summary=f"In administration: {obj}",
+            changes=changes,
+        )

@@ -48,8 +48,8 @@ def record(
         record_id = str(record.pk)
     else:
         record_id = ""
-    if person is not None and organisation is None:
-        organisation = person.organisation
+    if organisation is None:
+        organisation = _organisation_of(person) or _organisation_of(record)
     return AuditEvent.objects.create(
         actor=by if by is not None and by.is_authenticated else None,
         action=action,
@@ -65,16 +65,12 @@ def record(
     )
 
 
-def changed_fields(instance, old_values, fields):
-    """The fields whose values differ, as {field: [old, new]} in display text."""
-    changes = {}
-    for name in fields:
-        old = old_values.get(name)
-        new = getattr(instance, name)
-        if old != new:
-            changes[name] = [_as_text(old), _as_text(new)]
-    return changes
-
-
-def _as_text(value):
-    return "" if value is None else str(value)
+def _organisation_of(instance):
+    """The organisation an event is filed under, so that organisation's
+    managers see it in their trail: the instance itself if it is one,
+    otherwise its `organisation`, if it has one."""
+    if instance is None:
+        return None
+    if instance._meta.label_lower == "organisations.organisation":
+        return instance
+    return getattr(instance, "organisation", None)

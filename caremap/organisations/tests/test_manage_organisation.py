@@ -617,3 +617,19 @@ def test_the_staff_table_counts_only_active_people_in_this_organisation(world, s
     )
     memberships = {m.user_id: m for m in response.context["memberships"]}
     assert memberships[world.alice.pk].caseload == 1
+
+
+def test_removing_a_navigator_leaves_their_caseload_elsewhere_alone(world, sign_in):
+    Membership.objects.create(
+        user=world.alice, role=Membership.Role.NAVIGATOR, organisation=world.hillside
+    )
+    elsewhere = make_person(world.hillside, reference="H-901", navigator=world.alice)
+    membership = world.alice.memberships.get(organisation=world.riverside)
+    url = reverse(
+        "organisations:member-remove", args=[world.riverside.pk, membership.pk]
+    )
+    assert sign_in(world.mia).post(url).status_code == 302
+    elsewhere.refresh_from_db()
+    world.alices_person.refresh_from_db()
+    assert elsewhere.navigator == world.alice
+    assert world.alices_person.navigator is None

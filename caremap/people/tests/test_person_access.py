@@ -191,9 +191,8 @@ def test_the_list_filters_by_status(world, sign_in):
     assert "Sam Jones" in active
 
 
-def test_the_list_is_paged_and_page_two_shows_the_rest(world, sign_in):
-    # 30 more people on Alice's caseload, family names sorting after "Jones".
-    for number in range(30):
+def add_zeds_to_alices_caseload(world, count):
+    for number in range(count):
         make_person(
             world.riverside,
             reference=f"P-{number:03}",
@@ -201,6 +200,11 @@ def test_the_list_is_paged_and_page_two_shows_the_rest(world, sign_in):
             family_name="Zed",
             navigator=world.alice,
         )
+
+
+def test_the_list_is_paged_and_page_two_shows_the_rest(world, sign_in):
+    # Family names sorting after "Jones".
+    add_zeds_to_alices_caseload(world, 30)
     client = sign_in(world.alice)
     first = names_in(client.get(reverse("people:person-list")))
     second_response = client.get(reverse("people:person-list"), {"page": 2})
@@ -221,14 +225,7 @@ def test_the_list_is_paged_and_page_two_shows_the_rest(world, sign_in):
 
 
 def test_paging_keeps_the_search(world, sign_in):
-    for number in range(27):
-        make_person(
-            world.riverside,
-            reference=f"P-{number:03}",
-            given_name=f"Person{number:02}",
-            family_name="Zed",
-            navigator=world.alice,
-        )
+    add_zeds_to_alices_caseload(world, 27)
     client = sign_in(world.alice)
     first = names_in(client.get(reverse("people:person-list"), {"q": "zed"}))
     assert "?q=zed&amp;page=2" in first

@@ -383,3 +383,21 @@ def test_reopening_support_clears_the_closure_reason(world, sign_in):
     person.refresh_from_db()
     assert person.status == "active"
     assert person.closure_reason == ""
+
+
+def test_a_person_joins_a_caseload_only_where_their_creator_navigates(world, sign_in):
+    # Alice navigates at Riverside and also manages Hillside, which comes
+    # first by name: the person is added at Hillside, where Alice is not a
+    # navigator, so nobody's caseload gains them until a navigator is chosen.
+    from caremap.organisations.models import Membership
+
+    Membership.objects.create(
+        user=world.alice, role=Membership.Role.MANAGER, organisation=world.hillside
+    )
+    response = sign_in(world.alice).post(
+        reverse("people:person-create"), typed(reference="H-777")
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(reference="H-777")
+    assert person.organisation == world.hillside
+    assert person.navigator is None
