@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "caremap.accounts",
     "caremap.organisations",
     "caremap.people",
+    "caremap.instruments",
+    "caremap.assessments",
     "caremap.privacy",
 ]
 

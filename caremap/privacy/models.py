@@ -35,6 +35,8 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_OUT = "sign_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        SUBMIT = "submit", _("Submitted")
+        EXPORT = "export", _("Exported")
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
