@@ -24,6 +24,7 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/caremap migrate --no-input
+	$(BIN)/caremap instrument import --shipped
 
 demo: migrate
 	$(BIN)/caremap demo

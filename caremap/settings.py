@@ -144,6 +144,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Staff are signed out after this many minutes without a request.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, minimum=1))
 
+# Assessments: the instrument preselected when a navigator starts one, and
+# how long a self-completion link stays usable.
+DEFAULT_INSTRUMENT = env_str("DEFAULT_INSTRUMENT", "recovery-capital-profile")
+ASSESSMENT_LINK_DAYS = env_int("ASSESSMENT_LINK_DAYS", 7, minimum=1)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -220,7 +225,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports each rendering step, and every CSS rule it does not
+    # support (GOV.UK Frontend has many), below ERROR.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SERVICE_NAME = _("Caremap")

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     ),
     path("account/", include("caremap.accounts.urls")),
     path("people/", include("caremap.people.urls")),
+    path("", include("caremap.assessments.urls")),
     path("organisation/", include("caremap.organisations.urls")),
     path("admin/", admin.site.urls),
 )

@@ -111,6 +111,10 @@ def person_detail(request, pk):
             "person": person,
             "can_assign": request.user.has_perm("people.assign_navigator", person),
             "can_view_audit": request.user.has_perm("people.view_person_audit", person),
+            "latest_assessment": person.assessments.submitted()
+            .select_related("instrument")
+            .order_by("-submitted_at")
+            .first(),
         },
     )
 

@@ -6,6 +6,7 @@ slip in a demo can never reach a real person.
 """
 
 import datetime
+import random
 import unicodedata
 from collections import Counter
 from typing import NamedTuple
@@ -13,8 +14,12 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from caremap.accounts.models import User
+from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.instruments.actions import install_shipped
+from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.actions import create_person
 from caremap.people.models import Person
@@ -39,7 +44,12 @@ PLURALS = {
     "sign-in": "sign-ins",
     "membership": "memberships",
     "person": "people",
+    "assessment": "assessments",
 }
+
+# Past assessments are a quarter apart, the usual review cycle, the latest a
+# fortnight before the demo is loaded.
+ASSESSMENT_INTERVAL = datetime.timedelta(days=91)
 
 AREA_NAME = "Afon Valley Area Planning Board"
 TREATMENT = "treatment"
@@ -243,6 +253,7 @@ class Command(BaseCommand):
             area, organisations, teams = self.load_configuration(added)
             staff = self.load_staff(area, organisations, teams, added)
             self.load_people(organisations, staff, added)
+            self.load_assessments(added)
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
@@ -317,6 +328,47 @@ class Command(BaseCommand):
             person = build_person(spec, number, organisation, reference, staff)
             create_person(person, by=None)
             added["person"] += 1
+
+    def load_assessments(self, added):
+        install_shipped()
+        version = InstrumentVersion.objects.current_version(settings.DEFAULT_INSTRUMENT)
+        if version is None:
+            raise CommandError(
+                f"The default instrument {settings.DEFAULT_INSTRUMENT!r} is not "
+                "installed; check DEFAULT_INSTRUMENT."
+            )
+        today = timezone.now().replace(hour=11, minute=0, second=0, microsecond=0)
+        people = Person.objects.filter(
+            reference__in=self.demo_references()
+        ).select_related("navigator", "organisation")
+        for index, person in enumerate(people.order_by("pk")):
+            if person.assessments.exists():
+                continue
+            # Seeded per person, so every run makes the same answers.
+            rng = random.Random(f"{person.reference}-assessments")  # noqa: S311
+            count = 2 + index % 2
+            for step in range(count):
+                when = (
+                    today
+                    - datetime.timedelta(days=14)
+                    - ASSESSMENT_INTERVAL * (count - 1 - step)
+                )
+                answers = plausible_answers(
+                    version.instrument, rng, progress=step / max(count - 1, 1)
+                )
+                complete_assessment(
+                    person, version, answers, by=person.navigator, when=when
+                )
+                added["assessment"] += 1
+
+    def demo_references(self):
+        references = []
+        numbered = Counter()
+        for spec in PEOPLE:
+            numbered[spec.organisation] += 1
+            prefix = ORGANISATIONS[spec.organisation][2]
+            references.append(f"{prefix}-{numbered[spec.organisation]:04d}")
+        return references
 
     def write_sign_ins(self):
         rows = [("Role", "Email", "Password")]
