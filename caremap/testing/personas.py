@@ -152,3 +152,12 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+@pytest.fixture
+def instruments(db):
+    """The shipped instruments, installed as `make migrate` installs them,
+    by instrument id."""
+    from caremap.instruments.actions import install_shipped
+
+    return {version.key: version for version in install_shipped()}
