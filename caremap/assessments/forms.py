@@ -64,10 +64,13 @@ def _field_for(item):
             },
         )
     elif item.type == "number":
-        message = _(
-            "Enter a whole number between %(minimum)s and %(maximum)s for "
-            "‘%(question)s’"
-        ) % {"minimum": item.minimum, "maximum": item.maximum, "question": label}
+        if item.minimum is not None and item.maximum is not None:
+            message = _(
+                "Enter a whole number between %(minimum)s and %(maximum)s for "
+                "‘%(question)s’"
+            ) % {"minimum": item.minimum, "maximum": item.maximum, "question": label}
+        else:
+            message = _("Enter a whole number for ‘%(question)s’") % {"question": label}
         field = forms.IntegerField(
             min_value=item.minimum,
             max_value=item.maximum,

@@ -123,6 +123,10 @@ class Item:
             return False
         if self.type in CHOICE_TYPES:
             return all(option.score is not None for option in self.options)
+        if self.type == "number":
+            # A count with no declared range (how many days?) is recorded,
+            # not scored: a score needs known ends.
+            return self.minimum is not None and self.maximum is not None
         return True
 
     def score_range(self) -> tuple[float, float]:
@@ -191,8 +195,10 @@ class Item:
                     raise AnswerError(
                         "must be one of " + ", ".join(str(v) for v in allowed)
                     )
-            elif not self.minimum <= number <= self.maximum:
-                raise AnswerError(f"must be between {self.minimum} and {self.maximum}")
+            elif self.minimum is not None and number < self.minimum:
+                raise AnswerError(f"must be {self.minimum} or more")
+            elif self.maximum is not None and number > self.maximum:
+                raise AnswerError(f"must be {self.maximum} or less")
             return number
         if self.type == "single_choice":
             if not isinstance(value, str):

@@ -21,9 +21,9 @@ Import (`questionnaire_to_definition`)
     is a `scale`, and so is a `choice` of `valueInteger` options; this is how
     `definition_to_questionnaire` writes scales, so they survive a round trip.
     `open-choice` is read as `choice`: a person picks one of the options.
-    `integer` and `decimal` items need the `minValue` and `maxValue`
-    extensions, because a Caremap number item always has a range; answers are
-    whole numbers.
+    `integer` and `decimal` items take their range from the `minValue` and
+    `maxValue` extensions; one without both is kept as an unscored number
+    (a score needs known ends). Answers are whole numbers.
 
 Export (`definition_to_questionnaire`)
     Each section is a `group` (linkId = section id) and each item keeps its id
@@ -316,8 +316,14 @@ class _Importer:
             return section, None
         for item in scored:
             item["domain"] = section_id
+        # Many questionnaires mark nothing `required`. A sum over whatever
+        # happens to be answered would read low rather than incomplete, so
+        # then every scored question must be answered for a score.
+        minimum = None
+        if all(item.get("optional") for item in scored):
+            minimum = len(scored)
         low, high = ranges.domain_range(
-            "sum", [Item.from_dict(item) for item in scored], None
+            "sum", [Item.from_dict(item) for item in scored], minimum
         )
         domain = {
             "id": section_id,
@@ -325,6 +331,8 @@ class _Importer:
             "scoring": "sum",
             "range": [low, high],
         }
+        if minimum is not None:
+            domain["minimum_answered"] = minimum
         return section, domain
 
     def _children(
@@ -569,14 +577,7 @@ class _Importer:
                         )
                         return {}
                     bounds[key] = int(value)
-        if len(bounds) < 2:
-            self.problem(
-                where,
-                f"an {item.get('type')} item needs both the minValue and maxValue "
-                "extensions: a Caremap number item always has a range",
-            )
-            return {}
-        if bounds["minimum"] > bounds["maximum"]:
+        if len(bounds) == 2 and bounds["minimum"] > bounds["maximum"]:
             self.problem(
                 where,
                 f"minValue {bounds['minimum']} is greater than maxValue "
@@ -603,8 +604,10 @@ def _is_point(option: dict) -> bool:
 
 def _scorable(item: dict) -> bool:
     kind = item["type"]
-    if kind in ("yes_no", "scale", "number"):
+    if kind in ("yes_no", "scale"):
         return True
+    if kind == "number":
+        return "minimum" in item and "maximum" in item
     if kind in ("single_choice", "multiple_choice"):
         return all("score" in option for option in item["options"])
     return False

@@ -20,6 +20,12 @@ import yaml
 from caremap.instruments import ranges
 from caremap.instruments.definition import CHOICE_TYPES, Instrument, Item
 
+UNSCORABLE_REASONS = {
+    "single_choice": " unless every option has a score",
+    "multiple_choice": " unless every option has a score",
+    "number": " without both a minimum and a maximum",
+}
+
 # Score arithmetic works in floats for means and weights; anything closer than
 # this is the same number.
 TOLERANCE = 1e-9
@@ -208,7 +214,12 @@ class _Checker:
             codes = [o.code for o in item.options]
             for dup in sorted({c for c in codes if codes.count(c) > 1}):
                 self.problem(f"{path}.options", f"the code {dup!r} appears twice")
-        if item.type == "number" and item.minimum > item.maximum:
+        if (
+            item.type == "number"
+            and item.minimum is not None
+            and item.maximum is not None
+            and item.minimum > item.maximum
+        ):
             self.problem(
                 f"{path}.minimum",
                 f"minimum {item.minimum} is greater than maximum {item.maximum}",
@@ -224,11 +235,7 @@ class _Checker:
                 self.problem(
                     f"{path}.domain",
                     f"a {item.type} item cannot score into a domain"
-                    + (
-                        " unless every option has a score"
-                        if item.type in CHOICE_TYPES
-                        else ""
-                    ),
+                    + UNSCORABLE_REASONS.get(item.type, ""),
                 )
         if item.reverse and not item.is_scorable:
             self.problem(
@@ -237,7 +244,9 @@ class _Checker:
         if item.is_barrier:
             if not item.is_scorable:
                 self.problem(
-                    f"{path}.barrier", f"a {item.type} item cannot record a barrier"
+                    f"{path}.barrier",
+                    f"a {item.type} item cannot record a barrier"
+                    + UNSCORABLE_REASONS.get(item.type, ""),
                 )
             else:
                 low, high = item.score_range()

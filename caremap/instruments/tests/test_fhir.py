@@ -324,9 +324,10 @@ def test_camel_case_id_is_slugged_and_language_is_stored_as_english():
     assert questionnaire_to_definition(resource)["title"] == "Holiadur byr"
 
 
-def test_integer_without_range_cannot_be_imported_unscored():
-    # A Caremap number item always has a minimum and a maximum.
-    problems = problems_of(
+def test_integer_without_both_bounds_is_kept_unscored():
+    # A score needs known ends, so a count with only a minimum is recorded
+    # but does not score into its group's domain.
+    definition = questionnaire_to_definition(
         with_question(
             {
                 "linkId": "n",
@@ -336,10 +337,12 @@ def test_integer_without_range_cannot_be_imported_unscored():
             }
         )
     )
-    assert problems == [
-        "item[0].item[1] (linkId n): an integer item needs both the minValue and "
-        "maxValue extensions: a Caremap number item always has a range"
-    ]
+    item = next(i for s in definition["sections"] for i in s["items"] if i["id"] == "n")
+    assert item["type"] == "number"
+    assert item["minimum"] == 0
+    assert "maximum" not in item
+    assert "domain" not in item
+    assert validate_definition(definition, "q.json") == []
 
 
 # --- import: problems -------------------------------------------------------------
@@ -377,8 +380,6 @@ def test_broken_choices_are_each_reported():
         "Caremap records the code as the answer",
         "item[0].item[1] (linkId q2): the options come from answerValueSet, which "
         "Caremap cannot look up; list them as answerOption",
-        "item[0].item[2] (linkId q3): an integer item needs both the minValue and "
-        "maxValue extensions: a Caremap number item always has a range",
     ]
 
 
@@ -859,3 +860,19 @@ def test_response_for_an_imported_questionnaire():
     assert resource["item"][1]["item"][0]["answer"] == [
         {"valueCoding": {"code": "4", "display": "All the time"}}
     ]
+
+
+def test_a_group_with_nothing_required_needs_every_scored_answer():
+    # With no `required` flags, scoring whatever was answered would read low,
+    # not incomplete; so every scored question is needed for a score.
+    resource = with_question({"linkId": "q2", "type": "boolean", "text": "Two?"})
+    for item in resource["item"][0]["item"]:
+        item.pop("required", None)
+    definition = questionnaire_to_definition(resource)
+    (domain,) = definition["domains"]
+    assert domain["minimum_answered"] == 2
+    instrument = Instrument.from_dict(definition)
+    partial = scoring.score(instrument, {"q2": True}).domains[domain["id"]]
+    assert partial.complete is False and partial.score is None
+    full = scoring.score(instrument, {"q1": True, "q2": True}).domains[domain["id"]]
+    assert full.score == 2

@@ -300,8 +300,10 @@ def expected_item_score(raw, answer):
         value = answer
     else:
         scores = {o["code"]: o["score"] for o in raw["options"]}
-        value = scores[answer] if kind == "single_choice" else sum(
-            scores[code] for code in answer
+        value = (
+            scores[answer]
+            if kind == "single_choice"
+            else sum(scores[code] for code in answer)
         )
     if raw.get("reverse"):
         low, high = item_range(raw)
