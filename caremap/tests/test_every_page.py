@@ -1,9 +1,13 @@
 """Properties every page shares: it opens in English and Welsh, links to
 itself in the other language, and has a title and one main heading."""
 
+import datetime
+import random
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 from django.utils import translation
 
 
@@ -73,6 +77,44 @@ def test_every_manager_page_works_in_both_languages(world, sign_in, language):
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_pages_open_without_signing_in(client, db, name, language):
     check_page(client, name, [], language)
+
+
+def assessment_pages(world, instruments):
+    from caremap.assessments import actions
+    from caremap.assessments.samples import complete_assessment, plausible_answers
+
+    version = instruments["recovery-capital-profile"]
+    person = world.alices_person
+    when = timezone.now() - datetime.timedelta(days=100)
+    for step in range(2):
+        answers = plausible_answers(version.instrument, random.Random(step), step)
+        done = complete_assessment(
+            person,
+            version,
+            answers,
+            by=world.alice,
+            when=when + datetime.timedelta(days=91 * step),
+        )
+    draft, _created = actions.start_assessment(person, version, by=world.alice)
+    section = version.instrument.sections[0].id
+    return [
+        ("assessments:person-assessments", [person.pk]),
+        ("assessments:start-assessment", [person.pk]),
+        ("assessments:link-issue", [person.pk]),
+        ("assessments:assessment", [draft.pk]),
+        ("assessments:section", [draft.pk, section]),
+        ("assessments:check", [draft.pk]),
+        ("assessments:profile", [done.pk]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_assessment_page_works_in_both_languages(
+    world, instruments, sign_in, language
+):
+    client = sign_in(world.alice)
+    for name, args in assessment_pages(world, instruments):
+        check_page(client, name, args, language)
 
 
 def test_public_pages_also_open_when_signed_in(world, sign_in):
