@@ -55,8 +55,18 @@ def start_assessment(person, instrument_version, *, by, mode=None, at=None):
     return assessment, True
 
 
+def _lock(assessment):
+    """The assessment's row, locked for this transaction, with what its
+    audit event needs already joined."""
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("person__organisation", "instrument")
+        .get(pk=assessment.pk)
+    )
+
+
 def _locked(assessment):
-    locked = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+    locked = _lock(assessment)
     if locked.is_submitted:
         raise AlreadySubmitted
     return locked
@@ -101,7 +111,7 @@ def missing_answers(assessment):
 def submit_assessment(assessment, *, by, submitted_at=None):
     """Score and complete a draft. Submitting again (a double click, a
     resubmitted form) returns the same completed assessment."""
-    locked = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+    locked = _lock(assessment)
     if locked.is_submitted:
         return locked, False
     missing = missing_answers(locked)

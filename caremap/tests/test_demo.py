@@ -1,10 +1,12 @@
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from caremap.accounts.models import User
+from caremap.assessments.models import Assessment
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.models import Person
 from caremap.privacy.models import AuditEvent
@@ -105,7 +107,9 @@ def test_every_person_has_a_create_audit_event():
     run_demo()
 
     for person in Person.objects.all():
-        event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, person=person)
+        event = AuditEvent.objects.get(
+            action=AuditEvent.Action.CREATE, person=person, record_type="people.person"
+        )
         assert event.source == "demo"
 
 
@@ -138,3 +142,30 @@ def test_force_loads_without_debug():
 
     assert User.objects.filter(email="navigator@demo.caremap.test").exists()
     assert Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_person_has_two_or_three_quarterly_assessments():
+    run_demo()
+
+    for person in Person.objects.all():
+        dates = list(
+            person.assessments.submitted()
+            .order_by("submitted_at")
+            .values_list("submitted_at", flat=True)
+        )
+        assert len(dates) in (2, 3), person.reference
+        gaps = {(later - earlier).days for earlier, later in pairwise(dates)}
+        assert gaps == {91}
+
+
+@pytest.mark.django_db
+def test_demo_assessments_rescore_without_differences():
+    run_demo()
+    out = StringIO()
+
+    call_command("assessments", "rescore", "--check", stdout=out)
+
+    total = Assessment.objects.submitted().count()
+    assert total >= 80
+    assert f"Checked {total} completed assessments: no differences." in out.getvalue()
