@@ -25,7 +25,6 @@ from caremap.assessments import actions, profile
 from caremap.assessments.forms import InstrumentChoiceForm, SectionForm
 from caremap.assessments.models import Assessment, SelfCompletionLink
 from caremap.instruments import fhir
-from caremap.pdf import pdf_response, render_pdf
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
@@ -493,6 +492,10 @@ def _profile(request, flow):
 
 
 def _pdf(request, flow):
+    # Imported here so the rest of the service runs on a machine without the
+    # Pango library WeasyPrint needs; only PDF downloads depend on it.
+    from caremap.pdf import pdf_response, render_pdf
+
     context = _profile_context(flow)
     size = "letter" if request.GET.get("size") == "letter" else "A4"
     pdf = render_pdf(request, "assessments/profile_pdf.html", context, page_size=size)

@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.instruments.definition import Instrument
 
+# Versions never change once stored, so a parsed definition can be shared by
+# every row that loads the same version (a page, a rescore of thousands).
+_PARSED: dict[tuple[int, str], Instrument] = {}
+
+
+def _parsed(pk, checksum, definition) -> Instrument:
+    key = (pk, checksum)
+    if key not in _PARSED:
+        _PARSED[key] = Instrument.from_dict(definition)
+    return _PARSED[key]
+
 
 class InstrumentVersionQuerySet(models.QuerySet):
     def current(self):
@@ -65,7 +76,7 @@ class InstrumentVersion(models.Model):
 
     @cached_property
     def instrument(self) -> Instrument:
-        return Instrument.from_dict(self.definition)
+        return _parsed(self.pk, self.checksum, self.definition)
 
     @staticmethod
     def checksum_of(definition: dict) -> str:

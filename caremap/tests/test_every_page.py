@@ -7,8 +7,7 @@ import random
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def manager_pages(world):

@@ -1,4 +1,5 @@
-"""`caremap bench`: timings for the pages whose cost could grow with data.
+"""`caremap bench`: timings for the pages whose cost could grow with data,
+and for the scoring engine.
 
 It builds a throw-away organisation with many people inside a transaction,
 times real requests through Django's test client, prints the figures and
@@ -7,16 +8,26 @@ anything behind.
 """
 
 import datetime
+import io
+import random
 import statistics
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from caremap.accounts.models import User
+from caremap.assessments import actions as assessment_actions
+from caremap.assessments.models import Assessment
+from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.instruments import scoring
+from caremap.instruments.actions import install_shipped
+from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.models import Person
 
@@ -118,6 +129,94 @@ class Command(BaseCommand):
         ]
         for label, user, url in cases:
             self.measure(label, user, url, repeat)
+        self.bench_assessments(organisation, navigators[0], repeat)
+
+    def bench_assessments(self, organisation, navigator, repeat):
+        install_shipped()
+        version = InstrumentVersion.objects.current_version("recovery-capital-profile")
+        instrument = version.instrument
+        rng = random.Random(1)  # noqa: S311 - made-up answers, not secrets
+        samples = [
+            instrument.clean_answers(plausible_answers(instrument, rng, n / 9))[0]
+            for n in range(10)
+        ]
+        started = time.perf_counter()
+        rounds = 2000
+        for n in range(rounds):
+            scoring.score(instrument, samples[n % len(samples)])
+        per_score = (time.perf_counter() - started) / rounds * 1000
+        self.stdout.write(
+            f"Scoring engine: {per_score:.3f} ms per assessment "
+            f"({len(instrument.items)} items)."
+        )
+
+        # Two completed assessments for everyone, so pages run against a
+        # table far larger than one person's history.
+        people = list(Person.objects.filter(organisation=organisation))
+        now = timezone.now()
+        started = time.perf_counter()
+        Assessment.objects.bulk_create(
+            Assessment(
+                person=person,
+                organisation=organisation,
+                instrument=version,
+                status=Assessment.Status.SUBMITTED,
+                mode=Assessment.Mode.WITH_NAVIGATOR,
+                answers=samples[(n + k) % len(samples)],
+                sections_saved=[s.id for s in instrument.sections],
+                scores=scoring.score(
+                    instrument, samples[(n + k) % len(samples)]
+                ).as_json(),
+                started_at=now - datetime.timedelta(days=200 - 91 * k),
+                submitted_at=now - datetime.timedelta(days=200 - 91 * k),
+            )
+            for n, person in enumerate(people)
+            for k in range(2)
+        )
+        self.stdout.write(
+            f"Created {2 * len(people)} assessments in "
+            f"{time.perf_counter() - started:.2f} s."
+        )
+        person = Person.objects.filter(navigator=navigator).first()
+        latest = complete_assessment(
+            person, version, samples[3], by=navigator, when=now
+        )
+        draft, _created = assessment_actions.start_assessment(
+            person, version, by=navigator
+        )
+        section = instrument.sections[1].id
+        cases = [
+            (
+                "assessments of a person",
+                reverse("assessments:person-assessments", args=[person.pk]),
+            ),
+            (
+                "assessment task list",
+                reverse("assessments:assessment", args=[draft.pk]),
+            ),
+            (
+                "assessment question page",
+                reverse("assessments:section", args=[draft.pk, section]),
+            ),
+            ("check answers", reverse("assessments:check", args=[draft.pk])),
+            ("profile with change", reverse("assessments:profile", args=[latest.pk])),
+        ]
+        for label, url in cases:
+            self.measure(label, navigator, url, repeat)
+        self.measure(
+            "profile PDF (A4)",
+            navigator,
+            reverse("assessments:pdf", args=[latest.pk]),
+            max(2, repeat // 5),
+        )
+        started = time.perf_counter()
+        call_command("assessments", "rescore", "--check", stdout=io.StringIO())
+        total = Assessment.objects.submitted().count()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"rescore --check: {total} assessments in {elapsed:.2f} s "
+            f"({elapsed / total * 1000:.2f} ms each)."
+        )
 
     def measure(self, label, user, url, repeat):
         client = Client(HTTP_HOST="localhost")
