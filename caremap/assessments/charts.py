@@ -30,6 +30,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Mark colours, also written as SVG presentation attributes so the PDF
 # renderer (which does not apply the page's stylesheet inside SVG) draws the
@@ -94,7 +95,6 @@ class ChangeRow:
 class Tick:
     value: float | int
     x: float
-    is_zero: bool
 
     @property
     def anchor(self):
@@ -153,7 +153,7 @@ class Scale:
         """True when zero is strictly inside the scale (negatives possible)."""
         return self.low < 0 < self.high
 
-    @property
+    @cached_property
     def ticks(self):
         """Gridline positions: every whole number on short whole-number
         scales (such as 0 to 5), otherwise the two ends and zero."""
@@ -165,8 +165,7 @@ class Scale:
                 {_tidy(low), _tidy(high)} | ({0} if self.has_zero_line else set())
             )
         return tuple(
-            Tick(value=_tidy(value), x=self.position(value), is_zero=value == 0)
-            for value in values
+            Tick(value=_tidy(value), x=self.position(value)) for value in values
         )
 
 
