@@ -8,9 +8,11 @@ scoring engine, the CLI and the question pages all share one reading of a file.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SCORED_TYPES = frozenset(
     {"yes_no", "scale", "number", "single_choice", "multiple_choice"}
 )
@@ -215,12 +217,16 @@ class Item:
             chosen = set(value)
             return [o.code for o in self.options if o.code in chosen]
         if self.type == "date":
-            if not isinstance(value, str):
+            # fromisoformat also takes 20240501 and week dates; answers are
+            # stored as written, so only the one form is accepted.
+            if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
                 raise AnswerError("must be a date written YYYY-MM-DD")
             try:
-                datetime.date.fromisoformat(value)
+                day = datetime.date.fromisoformat(value)
             except ValueError:
-                raise AnswerError("must be a date written YYYY-MM-DD") from None
+                raise AnswerError("must be a real date written YYYY-MM-DD") from None
+            if self.past_only and day > datetime.date.today():
+                raise AnswerError("must be today or in the past")
             return value
         if not isinstance(value, str):
             raise AnswerError("must be text")
@@ -291,6 +297,11 @@ class Need:
     wanted: str
 
 
+# Scores and thresholds closer than this are the same number: a mean of 1/3
+# meets a threshold a file writes as 0.333333333.
+TOLERANCE = 1e-9
+
+
 def band_for(bands: tuple[Band, ...], score: float | None) -> str | None:
     """The band a score falls in: `start <= score < end`, with the last band
     also holding its end."""
@@ -298,7 +309,11 @@ def band_for(bands: tuple[Band, ...], score: float | None) -> str | None:
         return None
     for index, band in enumerate(bands):
         last = index == len(bands) - 1
-        if band.start <= score < band.end or (last and score == band.end):
+        above_start = score >= band.start - TOLERANCE
+        below_end = (
+            score <= band.end + TOLERANCE if last else score < band.end - TOLERANCE
+        )
+        if above_start and below_end:
             return band.band
     return None
 

@@ -9,6 +9,7 @@ otherwise it is reported incomplete, never scored low.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from caremap.instruments.definition import Instrument, band_for
@@ -149,18 +150,22 @@ def _wellbeing(instrument, domains) -> Wellbeing | None:
     low, high = result.range
     percentage = None
     if result.score is not None and high > low:
-        percentage = round((result.score - low) / (high - low) * 100)
+        # Halves round up, as people expect (62.5% reads as 63%).
+        percentage = math.floor((result.score - low) / (high - low) * 100 + 0.5)
     return Wellbeing(
         domain=instrument.wellbeing, score=result.score, percentage=percentage
     )
 
 
 def _round(value: float) -> float:
-    """Whole numbers stay whole; float noise from weights is trimmed. Means
-    are kept exact so a score can never be rounded out of its range; pages
-    round them for display."""
-    rounded = round(value, 9)
-    return int(rounded) if float(rounded).is_integer() else rounded
+    """A value within float noise of a whole number becomes that whole number
+    (so sums print as 4, not 4.0 or 3.9999999999); anything else is kept
+    exact, so rounding can never move a score out of its range or band.
+    Pages round for display."""
+    nearest = round(value)
+    if abs(value - nearest) <= 1e-9:
+        return int(nearest)
+    return value
 
 
 def _plain(data: dict) -> dict:

@@ -69,10 +69,23 @@ def read_yaml(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(source, "", "is not UTF-8 text")]
     try:
         data = yaml.safe_load(text)
+    except yaml.reader.ReaderError as error:
+        # Raised for characters YAML refuses (a vertical tab pasted from a
+        # word processor); it knows only the character's position.
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return None, [
+            Problem(
+                source,
+                f"line {line}, column {column}",
+                f"is not valid YAML: the character #x{error.character:04x} is not "
+                "allowed",
+            )
+        ]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         return None, [Problem(source, where, f"is not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(source, "", "must hold a mapping (id, version, ...)")]
@@ -276,6 +289,14 @@ class _Checker:
                     f"{len(items)}",
                 )
                 continue
+            if raw.get("strength") and not any(
+                band["band"] == "green" for band in raw.get("bands", [])
+            ):
+                self.problem(
+                    f"{path}.strength",
+                    "a strength is a domain in its green band, but this domain has "
+                    "no green band",
+                )
             reachable = ranges.domain_range(raw["scoring"], items, minimum)
             self.domain_ranges[raw["id"]] = reachable
             self._check_range(path, raw["range"], reachable, "its items")

@@ -203,10 +203,14 @@ def the_problem(problems, path):
     return found[0]
 
 
-def only_problem(data):
-    problems = problems_of(data)
+def only_problem_in(data, source):
+    problems = validate_definition(data, source)
     assert len(problems) == 1, problems
     return problems[0]
+
+
+def only_problem(data):
+    return only_problem_in(data, SOURCE)
 
 
 def write_yaml(directory, data, name="instrument.yaml"):
@@ -278,6 +282,35 @@ def test_a_file_that_is_not_a_mapping_says_what_it_must_hold(tmp_path):
     ]
 
 
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: Caf\u00e9\n".encode("latin-1"))
+    data, problems = read_yaml(path)
+    assert data is None
+    assert [(p.path, p.message) for p in problems] == [("", "is not UTF-8 text")]
+
+
+def test_an_empty_file_says_what_it_must_hold(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("", encoding="utf-8")
+    _, problems = read_yaml(path)
+    assert [p.message for p in problems] == ["must hold a mapping (id, version, ...)"]
+
+
+def test_a_special_character_is_reported_on_one_line_with_its_place(tmp_path):
+    # Word pastes a manual line break as a vertical tab, which YAML refuses.
+    path = tmp_path / "pasted.yaml"
+    path.write_text('id: pasted\ntitle: "Bad\vtitle"\n', encoding="utf-8")
+    data, problems = read_yaml(path)
+    assert data is None
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.path == "line 2, column 12"
+    assert "is not valid YAML" in problem.message
+    assert "\n" not in str(problem)
+    assert str(problem).startswith(f"{path}: line 2, column 12: ")
+
+
 def test_the_norway_problem_says_to_quote_the_text(tmp_path):
     data = base()
     item(data, "mood")["points"][0]["label"] = "NORWAY"
@@ -293,12 +326,6 @@ def test_the_norway_problem_says_to_quote_the_text(tmp_path):
     assert problem.path == "sections[1].items[0].points[0].label"
     assert "YAML read this as false" in problem.message
     assert "in quotes" in problem.message
-
-
-def only_problem_in(data, source):
-    problems = validate_definition(data, source)
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 def test_a_bare_yes_as_an_item_text_is_read_as_true():
@@ -536,6 +563,15 @@ def test_a_domain_that_no_item_scores_into():
     assert "no item scores into domain 'work'" in problem.message
 
 
+def test_a_strength_domain_without_a_green_band_can_never_be_a_strength():
+    data = base()
+    del data["domains"][0]["bands"]
+    problems = problems_of(data)
+    assert any(
+        p.path.startswith("domains[0]") and "green" in p.message for p in problems
+    ), problems
+
+
 def test_wellbeing_naming_an_undeclared_domain():
     data = base()
     data["wellbeing"] = "well-being"
@@ -685,6 +721,21 @@ def test_several_problems_are_all_reported_each_naming_the_file(tmp_path):
     assert len(lines) == len(EXPECTED_PATHS)
     for line, expected_path in zip(lines, EXPECTED_PATHS, strict=True):
         assert line.startswith(f"{path}: {expected_path}: ")
+
+
+def test_several_shape_problems_are_all_reported():
+    data = base()
+    item(data, "mood")["points"][0]["label"] = False
+    item(data, "harm")["type"] = "checkbox"
+    data["domains"][1]["scoring"] = "median"
+    problems = problems_of(data)
+    assert [p.path for p in problems] == [
+        "domains[1].scoring",
+        "sections[1].items[0].points[0].label",
+        "sections[1].items[3].type",
+    ]
+    assert "'median' is not allowed here" in problems[0].message
+    assert all(str(p).startswith(f"{SOURCE}: ") for p in problems)
 
 
 # The validate command

@@ -67,7 +67,12 @@ class Command(BaseCommand):
         if not files and not shipped:
             raise CommandError("Name one or more files, or use --shipped.")
         if shipped:
-            installed = actions.install_shipped()
+            try:
+                installed = actions.install_shipped()
+            except InvalidInstrument as error:
+                self.fail(error.problems)
+            except actions.AlreadyImported as error:
+                self.fail([f"{error.existing.key}: {error}"])
             for version in installed:
                 self.stdout.write(f"Installed {version.key} {version.version}")
             if not installed:
