@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caremap.assessments.models import Assessment, SelfCompletionLink, hash_token
+from caremap.people.models import Person
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -29,6 +30,7 @@ class NotReady(Exception):
 def start_assessment(person, instrument_version, *, by, mode=None, at=None):
     """A draft to work on: the person's existing draft of this instrument if
     there is one (so two clicks never make two drafts), otherwise a new one."""
+    _lock_person(person.pk)
     existing = (
         Assessment.objects.drafts()
         .select_for_update(of=("self",))
@@ -53,6 +55,14 @@ def start_assessment(person, instrument_version, *, by, mode=None, at=None):
         summary=f"Started {instrument_version} ({assessment.get_mode_display()})",
     )
     return assessment, True
+
+
+def _lock_person(person_pk):
+    """Serialise starting drafts for one person: a draft that does not exist
+    yet cannot be locked, so two overlapping starts lock the person instead."""
+    Person.objects.select_for_update().filter(pk=person_pk).values_list(
+        "pk", flat=True
+    ).get()
 
 
 def _lock(assessment):
@@ -142,9 +152,19 @@ def issue_link(person, instrument_version, *, by, lifetime=None):
     cancelled, so only the newest one works."""
     now = timezone.now()
     lifetime = lifetime or datetime.timedelta(days=settings.ASSESSMENT_LINK_DAYS)
-    SelfCompletionLink.objects.filter(
+    replaced = SelfCompletionLink.objects.filter(
         person=person, instrument__key=instrument_version.key
-    ).usable().update(revoked_at=now)
+    ).usable()
+    for old in replaced.select_for_update():
+        old.revoked_at = now
+        old.save(update_fields=["revoked_at"])
+        record(
+            AuditEvent.Action.UPDATE,
+            by=by,
+            record=old,
+            person=person,
+            summary="Cancelled a self-completion link: a newer one was issued",
+        )
     token = secrets.token_urlsafe(32)
     link = SelfCompletionLink.objects.create(
         token_hash=hash_token(token),
@@ -190,6 +210,7 @@ def open_link(link):
     link = SelfCompletionLink.objects.select_for_update().get(pk=link.pk)
     if link.assessment_id is not None:
         return link
+    _lock_person(link.person_id)
     assessment = (
         Assessment.objects.drafts()
         .filter(person_id=link.person_id, instrument_id=link.instrument_id)

@@ -265,14 +265,16 @@ def questionnaire_response(request, pk):
 # Self-completion journey ------------------------------------------------
 
 
-def _self_flow(request, token, *, allow_used=False):
+def _self_flow(request, token):
     """The flow for a link, or the page explaining why it cannot be used."""
     link = SelfCompletionLink.find(token)
     if link is None:
         return None, render(request, "assessments/self/link_unknown.html", status=404)
     state = link.state
     done_here = link.pk in request.session.get(DONE_SESSION_KEY, [])
-    if state == SelfCompletionLink.State.USED and allow_used and done_here:
+    if state == SelfCompletionLink.State.USED and done_here:
+        # This browser submitted it: every page leads on to the results
+        # (a resent form or a double tap lands there too).
         pass
     elif state != SelfCompletionLink.State.ACTIVE:
         return None, render(
@@ -313,7 +315,7 @@ def self_check(request, token):
 
 
 def self_done(request, token):
-    flow, refusal = _self_flow(request, token, allow_used=True)
+    flow, refusal = _self_flow(request, token)
     if refusal:
         return refusal
     if not flow.assessment.is_submitted:
@@ -322,7 +324,7 @@ def self_done(request, token):
 
 
 def self_pdf(request, token):
-    flow, refusal = _self_flow(request, token, allow_used=True)
+    flow, refusal = _self_flow(request, token)
     return refusal or _pdf(request, flow)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from importlib import resources
 from pathlib import Path
@@ -24,6 +26,23 @@ def shipped_paths() -> list[Path]:
 def read_source(path: Path) -> tuple[dict, str]:
     """The definition held in `path` and the format it came in, validated;
     raises InvalidInstrument listing every problem."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_source(path)
+    # Validating is the slow part; a file unchanged since it was last read in
+    # this process gives the same answer.
+    definition, source_format = _read_cached(path, stat.st_mtime_ns, stat.st_size)
+    return copy.deepcopy(definition), source_format
+
+
+@functools.lru_cache(maxsize=64)
+def _read_cached(path: Path, mtime_ns: int, size: int) -> tuple[dict, str]:
+    return _read_source(path)
+
+
+def _read_source(path: Path) -> tuple[dict, str]:
     source = str(path)
     if path.suffix.lower() == ".json":
         try:

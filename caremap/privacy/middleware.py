@@ -1,4 +1,15 @@
+import re
+
 from caremap.privacy.audit import audit_context
+
+# Addresses that carry a secret: a self-completion link's token is the only
+# key to it, so the audit trail (and anyone who can read it or its backups)
+# must never hold one.
+SECRET_IN_PATH = re.compile(r"(/a/)[^/?#]+")
+
+
+def redact(path):
+    return SECRET_IN_PATH.sub(r"\1[link]", path)
 
 
 class AuditContextMiddleware:
@@ -10,7 +21,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         with audit_context(
             ip_address=client_ip(request),
-            path=request.get_full_path()[:255],
+            path=redact(request.get_full_path())[:255],
             source="web",
         ):
             return self.get_response(request)
