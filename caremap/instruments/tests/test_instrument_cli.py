@@ -555,3 +555,33 @@ def test_score_with_an_unknown_version(installed, tmp_path):
     path = answers_file(tmp_path, ANSWERS)
     with pytest.raises(CommandError, match="at version '9.9.9'"):
         run("score", "cli-check", "--answers", str(path), "--version", "9.9.9")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["recovery-capital-profile", "outcomes-profile"])
+def test_export_writes_a_questionnaire_that_fhir_accepts(key, tmp_path):
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    call_command("instrument", "import", "--shipped", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("instrument", "export", key, "--format", "fhir", stdout=out)
+    resource = json.loads(out.getvalue())
+    questionnaire = Questionnaire.model_validate(resource)
+    assert questionnaire.version == "1.0.0"
+    link_ids = {
+        child.linkId for group in questionnaire.item for child in group.item or []
+    }
+    version = InstrumentVersion.objects.get(key=key)
+    assert {item.id for item in version.instrument.items} <= link_ids
+
+    target = tmp_path / "q.json"
+    call_command(
+        "instrument", "export", key, "--output", str(target), stdout=io.StringIO()
+    )
+    assert json.loads(target.read_text(encoding="utf-8")) == resource
+
+
+@pytest.mark.django_db
+def test_export_of_an_unknown_instrument_says_so():
+    with pytest.raises(CommandError, match="No installed instrument 'nope'"):
+        call_command("instrument", "export", "nope", stdout=io.StringIO())
