@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from caremap.accounts import drafts
@@ -263,6 +264,8 @@ def questionnaire_response(request, pk):
 
 
 # Self-completion journey ------------------------------------------------
+# No account, so the signed-in no-store rule does not reach these pages; they
+# hold a person's answers, so each one says itself that it must not be kept.
 
 
 def _self_flow(request, token):
@@ -299,21 +302,25 @@ def _self_flow(request, token):
     return Flow(assessment=assessment, by=None, token=token, link=link), None
 
 
+@never_cache
 def self_start(request, token):
     flow, refusal = _self_flow(request, token)
     return refusal or _tasks(request, flow)
 
 
+@never_cache
 def self_section(request, token, section_id):
     flow, refusal = _self_flow(request, token)
     return refusal or _section(request, flow, section_id)
 
 
+@never_cache
 def self_check(request, token):
     flow, refusal = _self_flow(request, token)
     return refusal or _check(request, flow)
 
 
+@never_cache
 def self_done(request, token):
     flow, refusal = _self_flow(request, token)
     if refusal:
@@ -323,6 +330,7 @@ def self_done(request, token):
     return _profile(request, flow)
 
 
+@never_cache
 def self_pdf(request, token):
     flow, refusal = _self_flow(request, token)
     return refusal or _pdf(request, flow)

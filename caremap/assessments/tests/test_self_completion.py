@@ -193,6 +193,16 @@ def test_the_link_opens_without_an_account(world, version, issued):
     assert link.assessment.started_by is None
 
 
+def test_pages_on_the_link_are_never_stored_by_a_browser_or_proxy(version, issued):
+    _link, token, _shown = issued
+    client = Client()
+    section = version.instrument.sections[0].id
+    for url in [self_url("start", token), self_url("section", token, section)]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], url
+
+
 def test_the_link_opens_in_welsh_too(issued):
     _link, token, _shown = issued
     response = Client().get(f"/cy/a/{token}/")
