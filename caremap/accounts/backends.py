@@ -2,7 +2,7 @@
 superusers. Deliberately narrow: it grants model permissions only on the
 configuration apps, never on person-level data."""
 
-CONFIGURATION_APPS = frozenset({"accounts", "organisations", "axes"})
+CONFIGURATION_APPS = frozenset({"accounts", "organisations", "instruments", "axes"})
 
 
 class AdministratorBackend:

@@ -33,3 +33,32 @@ def test_a_manager_cannot_use_admin(world, sign_in):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_administrators_see_installed_instruments_but_cannot_change_them(
+    world, instruments, sign_in
+):
+    client = sign_in(world.ada)
+    listing = client.get(reverse("admin:instruments_instrumentversion_changelist"))
+    assert listing.status_code == 200
+    assert "recovery-capital-profile" in listing.content.decode()
+    version = instruments["recovery-capital-profile"]
+    detail = client.get(
+        reverse("admin:instruments_instrumentversion_change", args=[version.pk])
+    )
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert (
+        client.get(reverse("admin:instruments_instrumentversion_add")).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:instruments_instrumentversion_delete", args=[version.pk]),
+            {"post": "yes"},
+        ).status_code
+        == 403
+    )
+    assert (
+        "/admin/assessments/" not in client.get(reverse("admin:index")).content.decode()
+    )
