@@ -1,6 +1,6 @@
 """What each role sees first after signing in."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from caremap.organisations.models import Membership, Organisation
 
@@ -28,7 +28,16 @@ def landing_sections(user):
         sections.append(
             {
                 "kind": "caseload",
-                "people": caseload.active().select_related("organisation")[:50],
+                "people": caseload.active()
+                .select_related("organisation")
+                .annotate(
+                    # Drafts have no submission date, so Max sees completed
+                    # assessments only.
+                    last_assessed=Max("assessments__submitted_at"),
+                    assessments_in_progress=Count(
+                        "assessments", filter=Q(assessments__status="draft")
+                    ),
+                )[:50],
                 "active_count": caseload.active().count(),
             }
         )

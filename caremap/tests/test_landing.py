@@ -1,5 +1,7 @@
 """What each role sees on the home page, and who may use Django admin."""
 
+import datetime
+import random
 import re
 from urllib.parse import urlparse
 
@@ -7,7 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from caremap.assessments import actions
+from caremap.assessments.samples import complete_assessment, plausible_answers
 from caremap.organisations.models import Area, Organisation
 from caremap.people.models import Person
 from caremap.testing.personas import make_person
@@ -257,3 +262,29 @@ def test_a_switched_off_administrator_cannot_open_admin(world, client):
     client.force_login(world.ada, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_a_navigator_sees_when_each_person_was_last_assessed(
+    world, instruments, sign_in
+):
+    version = instruments["recovery-capital-profile"]
+    answers = plausible_answers(version.instrument, random.Random(3), 0.5)
+    when = timezone.make_aware(datetime.datetime(2026, 9, 14, 11, 0))
+    complete_assessment(
+        world.alices_person, version, answers, by=world.alice, when=when
+    )
+    alices_other = make_person(
+        world.riverside,
+        reference="R-010",
+        given_name="Dee",
+        family_name="Ward",
+        navigator=world.alice,
+    )
+    actions.start_assessment(alices_other, version, by=world.alice)
+
+    html = sign_in(world.alice).get(reverse("home")).content.decode()
+
+    assert "14 Sep 2026" in html
+    assert html.count("None yet") == 1
+    assert "assessment for Dee Ward" in html
+    assert "assessment for Sam Jones" not in html
