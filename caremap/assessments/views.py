@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -149,9 +149,12 @@ def link_show(request, pk, link_pk):
     token = request.session.pop(f"link-token-{link.pk}", None)
     url = qr = None
     if token and link.state == SelfCompletionLink.State.ACTIVE:
-        url = request.build_absolute_uri(
-            reverse("assessments:self-start", args=[token])
-        )
+        # The link opens in the person's own language, whatever the
+        # navigator's screen is in; the page offers the other one.
+        with translation.override(person.preferred_language or None):
+            url = request.build_absolute_uri(
+                reverse("assessments:self-start", args=[token])
+            )
         qr = _qr_svg(url)
     return render(
         request,

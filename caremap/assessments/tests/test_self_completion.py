@@ -210,6 +210,20 @@ def test_the_link_opens_in_welsh_too(issued):
     assert soup(response).html["lang"] == "cy"
 
 
+def test_the_link_is_in_the_persons_preferred_language(world, sign_in, version):
+    person = world.alices_person
+    person.preferred_language = "cy"
+    person.save()
+    client = sign_in(world.alice)
+    response = client.post(
+        reverse("assessments:link-issue", args=[person.pk]), {"instrument": version.pk}
+    )
+    shown = client.get(response["Location"])
+    href = soup(shown).select_one("#self-completion-url")["href"]
+    assert urlparse(href).path.startswith("/cy/a/")
+    assert Client().get(urlparse(href).path).status_code == 200
+
+
 def test_a_page_sent_with_nothing_chosen_is_explained(version, issued):
     _link, token, _shown = issued
     first = version.instrument.sections[0]
