@@ -4,6 +4,7 @@ and scoring an answers file exactly as worked out by hand."""
 import copy
 import io
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,6 +16,8 @@ from caremap.instruments.sources import shipped_paths
 from caremap.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def points(*values):
@@ -585,3 +588,48 @@ def test_export_writes_a_questionnaire_that_fhir_accepts(key, tmp_path):
 def test_export_of_an_unknown_instrument_says_so():
     with pytest.raises(CommandError, match="No installed instrument 'nope'"):
         call_command("instrument", "export", "nope", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fixture", "answers", "expected"),
+    [
+        (
+            # ordinalValue on codings; a repeating choice sums its options.
+            "fhir-ordinal.json",
+            {
+                "r1": "mostly",
+                "r2": "c",
+                "r3": ["walk", "call"],
+                "m1": 3,
+                "m2": 2,
+                "m3": True,
+                "callback": False,
+            },
+            {"routine": 6, "mood": 6},
+        ),
+        (
+            # itemWeight on answerOptions, integer options read as a scale.
+            "fhir-item-weight.json",
+            {"e1": "mid", "e2": 4, "e3": "Now and then", "s1": "y"},
+            {"energy": 5.5, "support": 1},
+        ),
+    ],
+)
+def test_a_fhir_questionnaire_imports_and_scores_by_link_id(
+    fixture, answers, expected, tmp_path
+):
+    path = FIXTURES / fixture
+    out = io.StringIO()
+    call_command("instrument", "import", str(path), stdout=out)
+    key = InstrumentVersion.objects.get().key
+    assert f"Installed {key}" in out.getvalue()
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(answers), encoding="utf-8")
+
+    out = io.StringIO()
+    call_command("instrument", "score", key, "--answers", str(answers_file), stdout=out)
+
+    domains = json.loads(out.getvalue())["domains"]
+    assert {d: domains[d]["score"] for d in expected} == expected
+    assert all(domains[d]["answered"] == domains[d]["expected"] for d in expected)
