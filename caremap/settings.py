@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "caremap.people",
     "caremap.instruments",
     "caremap.assessments",
+    "caremap.directory",
     "caremap.privacy",
 ]
 

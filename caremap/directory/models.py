@@ -1,0 +1,684 @@
+"""The community directory, shaped on Open Referral HSDS 3.0.
+
+One model per HSDS table, one field per HSDS field, with the HSDS names, so
+that import and export map one to one and nothing is lost on the way.
+Text is kept exactly as given (dates and times included: HSDS writes times
+with their UTC offset, which a TimeField would drop); a missing value is
+NULL, not an empty string, so "not given" survives a round trip (which is
+why text fields here are nullable, against Django's usual advice).
+Import and export map fields by their database column, which is always the
+HSDS field name.
+
+Generated from the HSDS 3.0 table schemas; Caremap's own additions live in
+separate models beside these, never as extra columns on them.
+"""
+
+from django.db import models
+
+
+class Organization(models.Model):
+    """HSDS `organization`: The details about each organization delivering services."""
+
+    HSDS_TABLE = "organization"
+    id = models.CharField(primary_key=True, max_length=250)
+    name = models.TextField()
+    alternate_name = models.TextField(null=True, blank=True)
+    description = models.TextField()
+    email = models.TextField(null=True, blank=True)
+    website = models.TextField(null=True, blank=True)
+    tax_status = models.TextField(null=True, blank=True)
+    tax_id = models.TextField(null=True, blank=True)
+    year_incorporated = models.FloatField(null=True, blank=True)
+    legal_status = models.TextField(null=True, blank=True)
+    logo = models.TextField(null=True, blank=True)
+    uri = models.TextField(null=True, blank=True)
+    parent_organization = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_column="parent_organization_id",
+    )
+
+    class Meta:
+        db_table = "directory_organization"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Program(models.Model):
+    """HSDS `program`: The details of collections of related services."""
+
+    HSDS_TABLE = "program"
+    id = models.CharField(primary_key=True, max_length=250)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="programs",
+        db_column="organization_id",
+    )
+    name = models.TextField()
+    alternate_name = models.TextField(null=True, blank=True)
+    description = models.TextField()
+
+    class Meta:
+        db_table = "directory_program"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Service(models.Model):
+    """HSDS `service`: The details of the services provided by organizations to a range of different groups."""
+
+    HSDS_TABLE = "service"
+    id = models.CharField(primary_key=True, max_length=250)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="services",
+        db_column="organization_id",
+    )
+    program = models.ForeignKey(
+        "Program",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="services",
+        db_column="program_id",
+    )
+    name = models.TextField()
+    alternate_name = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    url = models.TextField(null=True, blank=True)
+    email = models.TextField(null=True, blank=True)
+    status = models.TextField()
+    interpretation_services = models.TextField(null=True, blank=True)
+    application_process = models.TextField(null=True, blank=True)
+    fees_description = models.TextField(null=True, blank=True)
+    wait_time = models.TextField(null=True, blank=True)
+    fees = models.TextField(null=True, blank=True)
+    accreditations = models.TextField(null=True, blank=True)
+    eligibility_description = models.TextField(null=True, blank=True)
+    minimum_age = models.FloatField(null=True, blank=True)
+    maximum_age = models.FloatField(null=True, blank=True)
+    assured_date = models.TextField(null=True, blank=True)
+    assurer_email = models.TextField(null=True, blank=True)
+    licenses = models.TextField(null=True, blank=True)
+    alert = models.TextField(null=True, blank=True)
+    last_modified = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_service"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Location(models.Model):
+    """HSDS `location`: The locations where organizations operate."""
+
+    HSDS_TABLE = "location"
+    id = models.CharField(primary_key=True, max_length=250)
+    location_type = models.TextField()
+    url = models.TextField(null=True, blank=True)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="locations",
+        db_column="organization_id",
+    )
+    name = models.TextField(null=True, blank=True)
+    alternate_name = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    transportation = models.TextField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    external_identifier = models.TextField(null=True, blank=True)
+    external_identifier_type = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_location"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class ServiceAtLocation(models.Model):
+    """HSDS `service_at_location`: A link between a service and a specific location."""
+
+    HSDS_TABLE = "service_at_location"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_at_locations",
+        db_column="service_id",
+    )
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_at_locations",
+        db_column="location_id",
+    )
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_service_at_location"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Address(models.Model):
+    """HSDS `address`: The addresses of locations where organizations operate."""
+
+    HSDS_TABLE = "address"
+    id = models.CharField(primary_key=True, max_length=250)
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="addresss",
+        db_column="location_id",
+    )
+    attention = models.TextField(null=True, blank=True)
+    address_1 = models.TextField()
+    address_2 = models.TextField(null=True, blank=True)
+    city = models.TextField()
+    region = models.TextField(null=True, blank=True)
+    state_province = models.TextField()
+    postal_code = models.TextField()
+    country = models.TextField()
+    address_type = models.TextField()
+
+    class Meta:
+        db_table = "directory_address"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Phone(models.Model):
+    """HSDS `phone`: The details of the telephone numbers used to contact organizations, services, and locations."""
+
+    HSDS_TABLE = "phone"
+    id = models.CharField(primary_key=True, max_length=250)
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        db_column="location_id",
+    )
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        db_column="service_id",
+    )
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        db_column="organization_id",
+    )
+    contact = models.ForeignKey(
+        "Contact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        db_column="contact_id",
+    )
+    service_at_location = models.ForeignKey(
+        "ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phones",
+        db_column="service_at_location_id",
+    )
+    number = models.TextField()
+    extension = models.FloatField(null=True, blank=True)
+    type = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_phone"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Contact(models.Model):
+    """HSDS `contact`: The details of the named contacts for services and organizations."""
+
+    HSDS_TABLE = "contact"
+    id = models.CharField(primary_key=True, max_length=250)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_column="organization_id",
+    )
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_column="service_id",
+    )
+    service_at_location = models.ForeignKey(
+        "ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_column="service_at_location_id",
+    )
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_column="location_id",
+    )
+    name = models.TextField(null=True, blank=True)
+    title = models.TextField(null=True, blank=True)
+    department = models.TextField(null=True, blank=True)
+    email = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_contact"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Schedule(models.Model):
+    """HSDS `schedule`: The details of when a service or location is open."""
+
+    HSDS_TABLE = "schedule"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        db_column="service_id",
+    )
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        db_column="location_id",
+    )
+    service_at_location = models.ForeignKey(
+        "ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        db_column="service_at_location_id",
+    )
+    valid_from = models.TextField(null=True, blank=True)
+    valid_to = models.TextField(null=True, blank=True)
+    dtstart = models.TextField(null=True, blank=True)
+    timezone = models.FloatField(null=True, blank=True)
+    until = models.TextField(null=True, blank=True)
+    count = models.FloatField(null=True, blank=True)
+    wkst = models.TextField(null=True, blank=True)
+    freq = models.TextField(null=True, blank=True)
+    interval = models.FloatField(null=True, blank=True)
+    byday = models.TextField(null=True, blank=True)
+    byweekno = models.TextField(null=True, blank=True)
+    bymonthday = models.TextField(null=True, blank=True)
+    byyearday = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    opens_at = models.TextField(null=True, blank=True)
+    closes_at = models.TextField(null=True, blank=True)
+    schedule_link = models.TextField(null=True, blank=True)
+    attending_type = models.TextField(null=True, blank=True)
+    notes = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_schedule"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class ServiceArea(models.Model):
+    """HSDS `service_area`: The details of the geographic area for which a service is available."""
+
+    HSDS_TABLE = "service_area"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_areas",
+        db_column="service_id",
+    )
+    name = models.TextField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    extent = models.TextField(null=True, blank=True)
+    extent_type = models.TextField(null=True, blank=True)
+    uri = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_service_area"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Language(models.Model):
+    """HSDS `language`: The languages that are spoken at locations or services."""
+
+    HSDS_TABLE = "language"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="languages",
+        db_column="service_id",
+    )
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="languages",
+        db_column="location_id",
+    )
+    phone = models.ForeignKey(
+        "Phone",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="languages",
+        db_column="phone_id",
+    )
+    name = models.TextField(null=True, blank=True)
+    code = models.TextField(null=True, blank=True)
+    note = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_language"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Funding(models.Model):
+    """HSDS `funding`: The sources of funding for a service or organization."""
+
+    HSDS_TABLE = "funding"
+    id = models.CharField(primary_key=True, max_length=250)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fundings",
+        db_column="organization_id",
+    )
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fundings",
+        db_column="service_id",
+    )
+    source = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_funding"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Accessibility(models.Model):
+    """HSDS `accessibility`: The details of the arrangements for access to locations for people who have disabilities."""
+
+    HSDS_TABLE = "accessibility"
+    id = models.CharField(primary_key=True, max_length=250)
+    location = models.ForeignKey(
+        "Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accessibilitys",
+        db_column="location_id",
+    )
+    description = models.TextField(null=True, blank=True)
+    details = models.TextField(null=True, blank=True)
+    url = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_accessibility"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class CostOption(models.Model):
+    """HSDS `cost_option`: The costs of a service at certain points in time."""
+
+    HSDS_TABLE = "cost_option"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cost_options",
+        db_column="service_id",
+    )
+    valid_from = models.TextField(null=True, blank=True)
+    valid_to = models.TextField(null=True, blank=True)
+    option = models.TextField(null=True, blank=True)
+    currency = models.TextField(null=True, blank=True)
+    amount = models.FloatField(null=True, blank=True)
+    amount_description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_cost_option"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class RequiredDocument(models.Model):
+    """HSDS `required_document`: The details of any documents that are required in order to access or use services."""
+
+    HSDS_TABLE = "required_document"
+    id = models.CharField(primary_key=True, max_length=250)
+    service = models.ForeignKey(
+        "Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="required_documents",
+        db_column="service_id",
+    )
+    document = models.TextField(null=True, blank=True)
+    uri = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_required_document"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class OrganizationIdentifier(models.Model):
+    """HSDS `organization_identifier`: The details of the third party identifiers for organizations, such as: company registration number, charity number, tax registration number."""
+
+    HSDS_TABLE = "organization_identifier"
+    id = models.CharField(primary_key=True, max_length=250)
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="organization_identifiers",
+        db_column="organization_id",
+    )
+    identifier_scheme = models.TextField(null=True, blank=True)
+    identifier_type = models.TextField()
+    identifier = models.TextField()
+
+    class Meta:
+        db_table = "directory_organization_identifier"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Taxonomy(models.Model):
+    """HSDS `taxonomy`: The taxonomies from which taxonomy terms are taken."""
+
+    HSDS_TABLE = "taxonomy"
+    id = models.CharField(primary_key=True, max_length=250)
+    name = models.TextField()
+    description = models.TextField()
+    uri = models.TextField(null=True, blank=True)
+    version = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_taxonomy"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class TaxonomyTerm(models.Model):
+    """HSDS `taxonomy_term`: Each service can be categorized according to one or more taxonomy terms."""
+
+    HSDS_TABLE = "taxonomy_term"
+    id = models.CharField(primary_key=True, max_length=250)
+    code = models.TextField(null=True, blank=True)
+    name = models.TextField()
+    description = models.TextField()
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_column="parent_id",
+    )
+    taxonomy = models.TextField(null=True, blank=True)
+    language = models.TextField(null=True, blank=True)
+    # The FK is named apart from HSDS `taxonomy`, a free-text field on the
+    # same table; both keep their HSDS column names.
+    taxonomy_ref = models.ForeignKey(
+        "Taxonomy",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taxonomy_terms",
+        db_column="taxonomy_id",
+    )
+    term_uri = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_taxonomy_term"
+
+    def __str__(self):
+        return str(self.name or self.id)
+
+
+class Attribute(models.Model):
+    """HSDS `attribute`: A link between a service and one or more classifications that describe the nature of the service provided."""
+
+    HSDS_TABLE = "attribute"
+    id = models.CharField(primary_key=True, max_length=250)
+    link_id = models.TextField(null=True, blank=True)
+    taxonomy_term = models.ForeignKey(
+        "TaxonomyTerm",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attributes",
+        db_column="taxonomy_term_id",
+    )
+    link_type = models.TextField(null=True, blank=True)
+    link_entity = models.TextField(null=True, blank=True)
+    value = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_attribute"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class Metadata(models.Model):
+    """HSDS `metadata`: A record of the changes that have been made to the data in order to maintain provenance information."""
+
+    HSDS_TABLE = "metadata"
+    id = models.CharField(primary_key=True, max_length=250)
+    resource_id = models.TextField(null=True, blank=True)
+    resource_type = models.TextField(null=True, blank=True)
+    last_action_date = models.TextField()
+    last_action_type = models.TextField()
+    field_name = models.TextField()
+    previous_value = models.TextField()
+    replacement_value = models.TextField()
+    updated_by = models.TextField()
+
+    class Meta:
+        db_table = "directory_metadata"
+
+    def __str__(self):
+        return str(self.id or self.id)
+
+
+class MetaTableDescription(models.Model):
+    """HSDS `meta_table_description`: Metadata about individual tables."""
+
+    HSDS_TABLE = "meta_table_description"
+    id = models.CharField(primary_key=True, max_length=250)
+    name = models.TextField(null=True, blank=True)
+    language = models.TextField(null=True, blank=True)
+    character_set = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "directory_meta_table_description"
+
+    def __str__(self):
+        return str(self.name or self.id)
