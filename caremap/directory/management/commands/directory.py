@@ -1,0 +1,84 @@
+"""`caremap directory import|export`: HSDS 3.0 JSON in and out."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from caremap.directory.exporting import export_services_json
+from caremap.directory.importing import import_document
+from caremap.privacy.audit import audit_context
+
+
+class Command(BaseCommand):
+    help = "Import and export the community directory as HSDS 3.0 JSON."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="action", required=True)
+        load = commands.add_parser(
+            "import",
+            help="Import an HSDS JSON file: a service, a list of services, an "
+            "organization or an API page. Nothing is saved if anything is wrong.",
+        )
+        load.add_argument("path", type=Path)
+        load.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows, leaving out (and listing) invalid ones "
+            "and the rows that depend on them.",
+        )
+        export = commands.add_parser(
+            "export", help="Write every service as a JSON array of HSDS services."
+        )
+        export.add_argument("--format", choices=["json"], default="json")
+        export.add_argument("path", type=Path)
+
+    def handle(self, *args, action, **options):
+        with audit_context(source="cli"):
+            getattr(self, f"handle_{action}")(**options)
+
+    def fail(self, lines):
+        for line in lines:
+            self.stderr.write(str(line))
+        sys.exit(1)
+
+    def handle_import(self, path, skip_invalid, **options):
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            self.fail([f"{source}: cannot be read ({error.strerror})"])
+        except UnicodeDecodeError:
+            self.fail([f"{source}: is not UTF-8 text"])
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.fail(
+                [
+                    f"{source}: line {error.lineno}, column {error.colno}: "
+                    f"is not valid JSON: {error.msg}"
+                ]
+            )
+        report = import_document(document, source=source, skip_invalid=skip_invalid)
+        if not report.ok:
+            self.fail(report.problems)
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        for skipped in report.skipped:
+            self.stderr.write(f"skipped: {skipped}")
+        created = sum(report.created.values())
+        updated = sum(report.updated.values())
+        self.stdout.write(
+            f"{source}: {created} rows created, {updated} updated"
+            + (f", {len(report.skipped)} problems skipped" if report.skipped else "")
+        )
+
+    def handle_export(self, path, format, **options):
+        services = export_services_json()
+        text = json.dumps(services, ensure_ascii=False, indent=2) + "\n"
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            self.fail([f"{path}: cannot be written ({error.strerror})"])
+        self.stdout.write(f"{path}: {len(services)} services")
