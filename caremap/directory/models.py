@@ -13,7 +13,10 @@ Generated from the HSDS 3.0 table schemas; Caremap's own additions live in
 separate models beside these, never as extra columns on them.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
@@ -682,3 +685,150 @@ class MetaTableDescription(models.Model):
 
     def __str__(self):
         return str(self.name or self.id)
+
+
+# Caremap's own facts about directory entries ----------------------------
+# Kept beside the HSDS tables, never on them, so an HSDS export carries only
+# what the standard defines.
+
+
+class AreaDirectory(models.Model):
+    """An area's settings for its directory."""
+
+    area = models.OneToOneField(
+        "organisations.Area", on_delete=models.CASCADE, related_name="directory"
+    )
+    api_public = models.BooleanField(
+        _("HSDS API open to anyone"),
+        default=False,
+        help_text=_(
+            "When off, the HSDS API answers only requests carrying one of the "
+            "area's API tokens."
+        ),
+    )
+    review_after_days = models.PositiveIntegerField(
+        _("days before an entry needs checking again"), default=182
+    )
+
+    class Meta:
+        verbose_name = _("area directory settings")
+
+    def __str__(self):
+        return str(self.area)
+
+
+class ApiToken(models.Model):
+    """A key to an area's HSDS API. Only a hash is stored."""
+
+    area = models.ForeignKey(
+        "organisations.Area", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("who it is for"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS API token")
+
+    def __str__(self):
+        return f"{self.name} ({self.area})"
+
+
+class Listing(models.Model):
+    """A service in an area's directory, with what Caremap knows about it
+    beyond HSDS: how it helps recovery, who runs it, and when it was last
+    checked."""
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="listing"
+    )
+    area = models.ForeignKey(
+        "organisations.Area", on_delete=models.PROTECT, related_name="listings"
+    )
+    peer_led = models.BooleanField(
+        _("run by people with lived experience"), default=False
+    )
+    independent = models.BooleanField(
+        _("independent of treatment services"), default=False
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last checked by"),
+    )
+
+    class Meta:
+        verbose_name = _("directory listing")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="listing_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.service)
+
+
+class ListingTag(models.Model):
+    """What a listing helps with or suits: a recovery-capital domain, a kind
+    of unmet need, or a recovery pathway. One row per tag, so searching by
+    need is an indexed join on every database."""
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("Recovery-capital domain")
+        NEED = "need", _("Unmet need")
+        PATHWAY = "pathway", _("Recovery pathway")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "kind", "value"], name="listing_tag_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "value"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.value}"
+
+
+class Relationship(models.Model):
+    """A Caremap organisation's working relationship with a listed service:
+    the resources it knows and refers to first."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="relationships"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="directory_relationships",
+    )
+    note = models.TextField(_("about the relationship"), blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "organisation"], name="relationship_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ↔ {self.listing}"
