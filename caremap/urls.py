@@ -6,6 +6,7 @@ from caremap import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/hsds/", include("caremap.directory.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -174,6 +174,21 @@ class _Importer:
                     table, row_id, name, f"is given as both {first!r} and {other!r}"
                 )
             )
+        return self.run_rows(rows, invalid)
+
+    def run_rows(self, rows, invalid=None):
+        """Check and save rows per table (copies: links may be dropped)."""
+        report = self.report
+        rows = {
+            table: [dict(row) for row in table_rows]
+            for table, table_rows in rows.items()
+        }
+        unknown = sorted(set(rows) - set(self.models))
+        for table in unknown:
+            report.problems.append(self.problem(table, "", "", "is no HSDS table"))
+        if report.problems:
+            return report
+        invalid = {} if invalid is None else invalid
         self.check_rows(rows, invalid)
         skipped = self.check_references(rows, invalid)
         if skipped and not self.skip_invalid:
@@ -361,6 +376,18 @@ def import_document(document, *, source, skip_invalid=False, by=None) -> ImportR
     """Check and save an HSDS document; see the module docstring."""
     with transaction.atomic():
         report = _Importer(source, skip_invalid).run(document)
+        if report.ok and report.saved:
+            _record(report, source, by)
+    return report
+
+
+def import_rows(rows_by_table, *, source, skip_invalid=False, by=None) -> ImportReport:
+    """Check and save rows per HSDS table, keyed by HSDS field name (as
+    `hsds.flatten` or `tabular.read_package` give them), like
+    `import_document`. A problem's `row` is the row's id, or `row N` (the
+    1-based position in its table's list) for a row without one."""
+    with transaction.atomic():
+        report = _Importer(source, skip_invalid).run_rows(rows_by_table)
         if report.ok and report.saved:
             _record(report, source, by)
     return report

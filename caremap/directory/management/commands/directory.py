@@ -1,4 +1,5 @@
-"""`caremap directory import|export`: HSDS 3.0 JSON in and out."""
+"""`caremap directory import|export`: HSDS 3.0 JSON or tabular (CSV) packages
+in and out."""
 
 import json
 import sys
@@ -6,8 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from caremap.directory.exporting import export_services_json
-from caremap.directory.importing import import_document
+from caremap.directory import tabular
+from caremap.directory.exporting import directory_rows, export_services_json
+from caremap.directory.importing import import_document, import_rows
 from caremap.privacy.audit import audit_context
 
 
@@ -18,8 +20,9 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="action", required=True)
         load = commands.add_parser(
             "import",
-            help="Import an HSDS JSON file: a service, a list of services, an "
-            "organization or an API page. Nothing is saved if anything is wrong.",
+            help="Import an HSDS JSON file (a service, a list of services, an "
+            "organization or an API page) or a folder holding an HSDS tabular "
+            "data package (CSV files). Nothing is saved if anything is wrong.",
         )
         load.add_argument("path", type=Path)
         load.add_argument(
@@ -29,9 +32,11 @@ class Command(BaseCommand):
             "and the rows that depend on them.",
         )
         export = commands.add_parser(
-            "export", help="Write every service as a JSON array of HSDS services."
+            "export",
+            help="Write every service as a JSON array of HSDS services, or "
+            "(--format csv) every row as an HSDS tabular package into a folder.",
         )
-        export.add_argument("--format", choices=["json"], default="json")
+        export.add_argument("--format", choices=["json", "csv"], default="json")
         export.add_argument("path", type=Path)
 
     def handle(self, *args, action, **options):
@@ -45,6 +50,13 @@ class Command(BaseCommand):
 
     def handle_import(self, path, skip_invalid, **options):
         source = str(path)
+        if path.is_dir():
+            rows, problems = tabular.read_package(path)
+            if problems:
+                self.fail([f"{source}: {problem}" for problem in problems])
+            report = import_rows(rows, source=source, skip_invalid=skip_invalid)
+            self.show(report, source, rows)
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
@@ -61,12 +73,21 @@ class Command(BaseCommand):
                 ]
             )
         report = import_document(document, source=source, skip_invalid=skip_invalid)
+        self.show(report, source)
+
+    def show(self, report, source, rows=None):
+        """Report an import; `rows` from a tabular package place each problem
+        in its file and data row."""
+
+        def where(problem):
+            return str(problem) if rows is None else tabular.locate(problem, rows)
+
         if not report.ok:
-            self.fail(report.problems)
+            self.fail([where(problem) for problem in report.problems])
         for warning in report.warnings:
-            self.stderr.write(f"warning: {warning}")
+            self.stderr.write(f"warning: {where(warning)}")
         for skipped in report.skipped:
-            self.stderr.write(f"skipped: {skipped}")
+            self.stderr.write(f"skipped: {where(skipped)}")
         created = sum(report.created.values())
         updated = sum(report.updated.values())
         self.stdout.write(
@@ -75,6 +96,15 @@ class Command(BaseCommand):
         )
 
     def handle_export(self, path, format, **options):
+        if format == "csv":
+            rows = directory_rows()
+            try:
+                tabular.write_package(rows, path)
+            except OSError as error:
+                self.fail([f"{path}: cannot be written ({error.strerror})"])
+            total = sum(len(table_rows) for table_rows in rows.values())
+            self.stdout.write(f"{path}: {total} rows in {len(rows)} tables")
+            return
         services = export_services_json()
         text = json.dumps(services, ensure_ascii=False, indent=2) + "\n"
         try:
