@@ -9,6 +9,7 @@ carries what differs between them, so the question pages are written once.
 import json
 from dataclasses import dataclass
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +49,14 @@ class Flow:
         if self.token:
             return reverse(f"assessments:self-{name}", args=[self.token, *args])
         return reverse(f"assessments:{name}", args=[self.assessment.pk, *args])
+
+    @property
+    def tasks_url(self):
+        return self.url("start" if self.token else "assessment")
+
+    @property
+    def results_url(self):
+        return self.url("done" if self.token else "profile")
 
     @property
     def url_pdf_a4(self):
@@ -176,8 +185,6 @@ def link_revoke(request, pk, link_pk):
 
 
 def _qr_svg(url):
-    import segno
-
     code = segno.make(url, error="m")
     return code.svg_inline(scale=4, title=_("QR code for the link"), dark="#0b0c0c")
 
@@ -344,7 +351,7 @@ def self_pdf(request, token):
 
 def _tasks(request, flow):
     if flow.assessment.is_submitted:
-        return redirect(flow.url("profile" if not flow.token else "done"))
+        return redirect(flow.results_url)
     instrument = flow.assessment.instrument.instrument
     sections = [
         {
@@ -372,7 +379,7 @@ def _tasks(request, flow):
 def _section(request, flow, section_id):
     assessment = flow.assessment
     if assessment.is_submitted:
-        return redirect(flow.url("profile" if not flow.token else "done"))
+        return redirect(flow.results_url)
     instrument = assessment.instrument.instrument
     ids = [s.id for s in instrument.sections]
     if section_id not in ids:
@@ -385,12 +392,12 @@ def _section(request, flow, section_id):
         try:
             actions.save_section(assessment, current, form.answers, by=flow.by)
         except actions.AlreadySubmitted:
-            return redirect(flow.url("profile" if not flow.token else "done"))
+            return redirect(flow.results_url)
         if "later" in request.POST:
             messages.success(
                 request, _("Your answers are saved. You can come back to them.")
             )
-            return redirect(flow.url("start" if flow.token else "assessment"))
+            return redirect(flow.tasks_url)
         if returning:
             return redirect(flow.url("check"))
         following = assessment.first_section_to_do()
@@ -408,12 +415,8 @@ def _section(request, flow, section_id):
             total=len(ids),
             back_url=flow.url("check")
             if returning
-            else (
-                flow.url("section", ids[index - 1])
-                if index
-                else flow.url("start" if flow.token else "assessment")
-            ),
-            tasks_url=flow.url("start" if flow.token else "assessment"),
+            else (flow.url("section", ids[index - 1]) if index else flow.tasks_url),
+            tasks_url=flow.tasks_url,
         ),
     )
 
@@ -440,7 +443,7 @@ def _answer_text(item, answers):
 def _check(request, flow):
     assessment = flow.assessment
     if assessment.is_submitted:
-        return redirect(flow.url("profile" if not flow.token else "done"))
+        return redirect(flow.results_url)
     instrument = assessment.instrument.instrument
     problems = []
     if request.method == "POST":
@@ -478,7 +481,7 @@ def _check(request, flow):
             problems=problems,
             ready=assessment.all_sections_done()
             and not actions.missing_answers(assessment),
-            back_url=flow.url("start" if flow.token else "assessment"),
+            back_url=flow.tasks_url,
         ),
     )
 

@@ -269,7 +269,7 @@ def _collect_rows(root, ids):
 
 def _scalars(table, row):
     return {
-        name: hsds._plain(row[name])
+        name: hsds.plain(row[name])
         for name in hsds.scalar_properties(table)
         if row.get(name) is not None
     }
@@ -308,7 +308,7 @@ def organization_summaries(ids):
 
 def full_organization(organization_id, access):
     rows = _collect_rows("organization", [organization_id])
-    index = hsds._Index(rows)
+    index = hsds.Index(rows)
     (row,) = rows["organization"]
     document = index.build("organization", row, ())
     services = access.services().filter(organization_id=organization_id)
@@ -322,7 +322,7 @@ def full_organization(organization_id, access):
 
 def full_taxonomies(ids):
     rows = _collect_rows("taxonomy", ids)
-    index = hsds._Index(rows)
+    index = hsds.Index(rows)
     return [index.build("taxonomy", row, ()) for row in rows["taxonomy"]]
 
 

@@ -279,7 +279,7 @@ class _Flattener:
 def service_documents(rows_by_table: dict[str, list[dict]]) -> list[dict]:
     """Full HSDS service objects, nested as in the compiled `service.json`,
     from flat rows; null fields and empty lists are left out."""
-    index = _Index(rows_by_table)
+    index = Index(rows_by_table)
     return [
         index.build("service", row, ())
         for row in sorted(rows_by_table.get("service", []), key=_by_id)
@@ -290,7 +290,10 @@ def _by_id(row):
     return str(row.get("id"))
 
 
-class _Index:
+class Index:
+    """Rows by table and id, for building nested documents; shared by the
+    exporter and the HSDS API."""
+
     def __init__(self, rows_by_table):
         self.by_id = {
             table: {row.get("id"): row for row in rows}
@@ -311,7 +314,7 @@ class _Index:
 
     def build(self, table, row, ancestors):
         document = {
-            name: _plain(row[name])
+            name: plain(row[name])
             for name in scalar_properties(table)
             if row.get(name) is not None
         }
@@ -333,7 +336,7 @@ class _Index:
         return document
 
 
-def _plain(value):
+def plain(value):
     """Whole numbers stored as floats go out as JSON integers."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
