@@ -67,7 +67,8 @@ class GovukBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         base = INPUT_CLASSES.get(self.widget_type, "govuk-input")
-        classes = [base, attrs.get("class", "")]
+        # Keep classes a form gives its widget (a width, say) beside ours.
+        classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
         if self.errors:
             classes.append(f"{base}--error")
         attrs["class"] = " ".join(c for c in classes if c)

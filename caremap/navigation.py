@@ -12,6 +12,8 @@ def items_for(request):
     items = [(_("Home"), reverse("home"))]
     if roles & {Membership.Role.NAVIGATOR, Membership.Role.MANAGER}:
         items.append((_("People"), reverse("people:person-list")))
+    if user.has_perm("directory.use_directory"):
+        items.append((_("Directory"), reverse("directory:search")))
     if Membership.Role.MANAGER in roles:
         items.append((_("Organisation"), reverse("organisations:manage")))
     if user.is_staff:

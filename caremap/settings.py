@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "caremap.instruments",
     "caremap.assessments",
     "caremap.directory",
+    "caremap.referrals",
     "caremap.privacy",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("people/", include("caremap.people.urls")),
     path("", include("caremap.assessments.urls")),
     path("organisation/", include("caremap.organisations.urls")),
+    path("directory/", include("caremap.directory.urls")),
+    path("", include("caremap.referrals.urls")),
     path("admin/", admin.site.urls),
 )
 

@@ -7,7 +7,7 @@ Follows the official OpenAPI description (`/`, `/services`, `/services/{id}`,
 Who sees what: a service is visible when it has a `Listing` in an area the
 request may read. A request carrying `Authorization: Bearer <token>` that
 matches an unrevoked `ApiToken` (by sha256 hash) reads that token's area; a
-request without one reads the areas whose `AreaDirectory.api_public` is on.
+request without one reads the areas whose `AreaDirectory.public` is on.
 Organizations and taxonomies are those of visible services. Only HSDS
 tables are exposed, never Caremap's own data (listings' checkers, tags,
 relationships), so no personal data can leak through the API.
@@ -19,7 +19,6 @@ query per table (`_collect_rows`), then nested by `hsds`.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from functools import cache, wraps
 
@@ -109,9 +108,10 @@ class Access:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "Authorization must be 'Bearer <token>'.")
-        token_hash = hashlib.sha256(token.encode()).hexdigest()
         area_id = (
-            ApiToken.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+            ApiToken.objects.filter(
+                token_hash=ApiToken.hash(token), revoked_at__isnull=True
+            )
             .values_list("area_id", flat=True)
             .first()
         )
@@ -125,7 +125,7 @@ class Access:
 
     def services(self):
         if self.area_id is None:
-            return Service.objects.filter(listing__area__directory__api_public=True)
+            return Service.objects.filter(listing__area__directory__public=True)
         return Service.objects.filter(listing__area_id=self.area_id)
 
     def service_ids(self):

@@ -1294,12 +1294,16 @@ def _location(key):
     return location
 
 
+# A Monday: fortnightly meetings fall in the weeks counted from here.
+FORTNIGHTLY_FROM = "2026-01-05"
+
+
 def _schedule(service_name, index, freq, byday, opens, closes, note, interval):
     days = _describe_days(freq, byday, interval)
     description = f"{days}, {opens} to {closes}."
     if note:
         description += f" {note}"
-    return {
+    schedule = {
         "id": _id("schedule", service_name, str(index)),
         "freq": freq,
         "interval": interval,
@@ -1309,6 +1313,10 @@ def _schedule(service_name, index, freq, byday, opens, closes, note, interval):
         "description": description,
         "attending_type": "in person",
     }
+    if interval > 1:
+        # "Every other week" needs a first date to count from.
+        schedule["dtstart"] = FORTNIGHTLY_FROM
+    return schedule
 
 
 def _languages(spec):
@@ -1391,3 +1399,28 @@ def demo_listings() -> dict[str, dict]:
         }
         for spec in SERVICES
     }
+
+
+def demo_places() -> list[dict]:
+    """A gazetteer for the demo valley: each venue's postcode, each postcode
+    district and each town, placed at the middle of its venues, so a search
+    near "Pontafon" or "CF99 9AB" works as it would with real open data."""
+    from caremap.directory.places import district_of, normalise
+
+    groups: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for _name, _street, town, postcode, lat, lon, _access in VENUES.values():
+        key = normalise(postcode)
+        groups.setdefault((key, postcode, "postcode"), []).append((lat, lon))
+        district = district_of(key)
+        groups.setdefault((district, district, "district"), []).append((lat, lon))
+        groups.setdefault((normalise(town), town, "place"), []).append((lat, lon))
+    return [
+        {
+            "key": key,
+            "name": name,
+            "kind": kind,
+            "latitude": round(sum(p[0] for p in points) / len(points), 5),
+            "longitude": round(sum(p[1] for p in points) / len(points), 5),
+        }
+        for (key, name, kind), points in sorted(groups.items())
+    ]

@@ -24,8 +24,6 @@ from django.apps import apps
 from django.db import models, transaction
 
 from caremap.directory import hsds
-from caremap.privacy.audit import record
-from caremap.privacy.models import AuditEvent
 
 # Links that may point outside the data set: dropped with a warning.
 OUTSIDE_LINKS = {
@@ -57,6 +55,9 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # Ids of the services saved, so a caller can list them in an area.
+    service_ids: list[str] = field(default_factory=list)
+    listed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -345,6 +346,8 @@ class _Importer:
                 unique_fields=["id"],
                 update_fields=update,
             )
+            if table == "service":
+                self.report.service_ids = ids
             self.report.created[table] = len(set(ids) - before)
             self.report.updated[table] = len(set(ids) & before)
 
@@ -372,34 +375,17 @@ def _parents_first(rows, model):
     return ordered
 
 
-def import_document(document, *, source, skip_invalid=False, by=None) -> ImportReport:
-    """Check and save an HSDS document; see the module docstring."""
+def import_document(document, *, source, skip_invalid=False) -> ImportReport:
+    """Check and save an HSDS document; see the module docstring. Callers
+    audit through `actions.import_directory`."""
     with transaction.atomic():
-        report = _Importer(source, skip_invalid).run(document)
-        if report.ok and report.saved:
-            _record(report, source, by)
-    return report
+        return _Importer(source, skip_invalid).run(document)
 
 
-def import_rows(rows_by_table, *, source, skip_invalid=False, by=None) -> ImportReport:
+def import_rows(rows_by_table, *, source, skip_invalid=False) -> ImportReport:
     """Check and save rows per HSDS table, keyed by HSDS field name (as
     `hsds.flatten` or `tabular.read_package` give them), like
     `import_document`. A problem's `row` is the row's id, or `row N` (the
     1-based position in its table's list) for a row without one."""
     with transaction.atomic():
-        report = _Importer(source, skip_invalid).run_rows(rows_by_table)
-        if report.ok and report.saved:
-            _record(report, source, by)
-    return report
-
-
-def _record(report, source, by):
-    record(
-        AuditEvent.Action.UPDATE,
-        by=by,
-        record_type="directory",
-        summary=(
-            f"Imported {report.saved} directory rows from {source}"
-            + (f", skipped {len(report.skipped)}" if report.skipped else "")
-        ),
-    )
+        return _Importer(source, skip_invalid).run_rows(rows_by_table)

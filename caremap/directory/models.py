@@ -13,6 +13,9 @@ Generated from the HSDS 3.0 table schemas; Caremap's own additions live in
 separate models beside these, never as extra columns on them.
 """
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -692,22 +695,29 @@ class MetaTableDescription(models.Model):
 # what the standard defines.
 
 
+# About six months.
+REVIEW_AFTER_DAYS_DEFAULT = 182
+
+
 class AreaDirectory(models.Model):
     """An area's settings for its directory."""
 
     area = models.OneToOneField(
         "organisations.Area", on_delete=models.CASCADE, related_name="directory"
     )
-    api_public = models.BooleanField(
-        _("HSDS API open to anyone"),
+    public = models.BooleanField(
+        _("directory open to the public"),
         default=False,
         help_text=_(
-            "When off, the HSDS API answers only requests carrying one of the "
-            "area's API tokens."
+            "When on, anyone may search the area's directory without signing "
+            "in, and the HSDS API answers without a token. When off, only "
+            "staff in the area see it, and the API needs one of the area's "
+            "tokens."
         ),
     )
     review_after_days = models.PositiveIntegerField(
-        _("days before an entry needs checking again"), default=182
+        _("days before an entry needs checking again"),
+        default=REVIEW_AFTER_DAYS_DEFAULT,
     )
 
     class Meta:
@@ -737,17 +747,78 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.area})"
 
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ListingQuerySet(models.QuerySet):
+    def in_area(self, area):
+        return self.filter(area=area)
+
+    def running_on(self, day):
+        """Listings running on `day`: started by then (or start unknown) and
+        not yet ended."""
+        return self.filter(
+            models.Q(started_on__isnull=True) | models.Q(started_on__lte=day),
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day),
+        )
+
+    def due_for_review(self, *, now=None, after_days=None):
+        """Listings never checked, or last checked more than `after_days`
+        ago (by default each area's own setting)."""
+        now = now or timezone.now()
+        if after_days is not None:
+            cutoff = now - datetime.timedelta(days=after_days)
+            return self.filter(
+                models.Q(last_checked_at__isnull=True)
+                | models.Q(last_checked_at__lt=cutoff)
+            )
+        # Each area's own setting; an area without settings uses the default.
+        # Areas are few, so one small query builds the condition.
+        settings_by_area = dict(
+            AreaDirectory.objects.values_list("area_id", "review_after_days")
+        )
+        never = models.Q(last_checked_at__isnull=True)
+        stale = models.Q(
+            last_checked_at__lt=now - datetime.timedelta(days=REVIEW_AFTER_DAYS_DEFAULT)
+        ) & ~models.Q(area_id__in=settings_by_area)
+        for area_id, days in settings_by_area.items():
+            stale |= models.Q(
+                area_id=area_id,
+                last_checked_at__lt=now - datetime.timedelta(days=days),
+            )
+        return self.filter(never | stale)
+
+    def peer_led_groups(self):
+        return self.filter(peer_led=True, independent=True)
+
 
 class Listing(models.Model):
     """A service in an area's directory, with what Caremap knows about it
     beyond HSDS: how it helps recovery, who runs it, and when it was last
     checked."""
 
+    class Kind(models.TextChoices):
+        MUTUAL_AID = "mutual-aid", _("Mutual-aid meeting")
+        PEER_LED = "peer-led", _("Peer-led recovery organisation or group")
+        TREATMENT = "treatment", _("Treatment service")
+        HOUSING = "housing", _("Housing")
+        EMPLOYMENT = "employment", _("Employment, training and learning")
+        HEALTH = "health", _("Health")
+        LEGAL_MONEY = "legal-money", _("Legal and money advice")
+        FAMILY = "family", _("Family and carers")
+        DOMESTIC_ABUSE = "domestic-abuse", _("Domestic abuse support")
+        OTHER = "other", _("Other")
+
     service = models.OneToOneField(
         Service, on_delete=models.CASCADE, related_name="listing"
     )
     area = models.ForeignKey(
         "organisations.Area", on_delete=models.PROTECT, related_name="listings"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER
     )
     peer_led = models.BooleanField(
         _("run by people with lived experience"), default=False
@@ -767,6 +838,8 @@ class Listing(models.Model):
         verbose_name=_("last checked by"),
     )
 
+    objects = ListingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("directory listing")
         constraints = [
@@ -780,6 +853,12 @@ class Listing(models.Model):
 
     def __str__(self):
         return str(self.service)
+
+    def review_due(self, *, now=None, after_days=REVIEW_AFTER_DAYS_DEFAULT):
+        if self.last_checked_at is None:
+            return True
+        now = now or timezone.now()
+        return self.last_checked_at < now - datetime.timedelta(days=after_days)
 
 
 class ListingTag(models.Model):
@@ -832,3 +911,54 @@ class Relationship(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ↔ {self.listing}"
+
+
+class Editor(models.Model):
+    """Someone a commissioner has appointed to keep the area's directory,
+    alongside the managers of the area's organisations."""
+
+    area = models.ForeignKey(
+        "organisations.Area", on_delete=models.CASCADE, related_name="directory_editors"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="directory_editor_roles",
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("directory editor")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "user"], name="editor_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.area})"
+
+
+class Place(models.Model):
+    """A postcode, postcode district or place name with its coordinates, so
+    a search "near" somewhere can measure distances without a geocoding
+    service. Loaded from open gazetteer data (for example a postcode
+    directory) with `caremap directory places`."""
+
+    class Kind(models.TextChoices):
+        POSTCODE = "postcode", _("Postcode or ZIP code")
+        DISTRICT = "district", _("Postcode district")
+        PLACE = "place", _("Place name")
+
+    key = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        verbose_name = _("place")
+
+    def __str__(self):
+        return self.name

@@ -41,6 +41,7 @@ def landing_sections(user):
                 "active_count": caseload.active().count(),
             }
         )
+        sections.append(_referrals_section(user))
     managed = [
         m.organisation for m in user.memberships_with_role(Membership.Role.MANAGER)
     ]
@@ -93,3 +94,16 @@ def landing_sections(user):
     if user.is_administrator:
         sections.append({"kind": "administration"})
     return sections
+
+
+def _referrals_section(user):
+    """Referrals with no news for a while, so the navigator can follow them up."""
+    from caremap.referrals.models import AWAITING_UPDATE_AFTER_DAYS, Referral
+
+    waiting = Referral.objects.visible_to(user).awaiting_update()
+    return {
+        "kind": "referrals",
+        "count": waiting.count(),
+        "referrals": list(waiting.select_related("person", "service")[:5]),
+        "days": AWAITING_UPDATE_AFTER_DAYS,
+    }

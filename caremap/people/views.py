@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from caremap.people.models import Person
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
+from caremap.referrals.models import Referral
 
 PAGE_SIZE = 25
 
@@ -115,8 +117,24 @@ def person_detail(request, pk):
             .select_related("instrument")
             .order_by("-submitted_at")
             .first(),
+            **_referrals_card(person),
         },
     )
+
+
+def _referrals_card(person):
+    """What the person page's referrals card needs, in two queries however
+    many referrals the person has."""
+    referrals = Referral.objects.filter(person=person)
+    return {
+        "referral_counts": referrals.aggregate(
+            total=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=Referral.WAITING_STATUSES)),
+        ),
+        "recent_referrals": list(
+            referrals.select_related("service").order_by("-created_at", "-pk")[:3]
+        ),
+    }
 
 
 @login_required

@@ -65,7 +65,7 @@ def assert_page(schemas, body, item_schema):
 
 def make_area(name, public):
     area = Area.objects.create(name=name)
-    AreaDirectory.objects.create(area=area, api_public=public)
+    AreaDirectory.objects.create(area=area, public=public)
     return area
 
 

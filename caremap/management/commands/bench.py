@@ -25,6 +25,7 @@ from caremap.accounts.models import User
 from caremap.assessments import actions as assessment_actions
 from caremap.assessments.models import Assessment
 from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.directory.samples import bulk_services
 from caremap.instruments import scoring
 from caremap.instruments.actions import install_shipped
 from caremap.instruments.models import InstrumentVersion
@@ -130,6 +131,7 @@ class Command(BaseCommand):
         for label, user, url in cases:
             self.measure(label, user, url, repeat)
         self.bench_assessments(organisation, navigators[0], repeat)
+        self.bench_directory(area, navigators[0], repeat)
 
     def bench_assessments(self, organisation, navigator, repeat):
         install_shipped()
@@ -217,6 +219,31 @@ class Command(BaseCommand):
             f"rescore --check: {total} assessments in {elapsed:.2f} s "
             f"({elapsed / total * 1000:.2f} ms each)."
         )
+
+    def bench_directory(self, area, navigator, repeat, services=1000):
+        started = time.perf_counter()
+        ids = bulk_services(area, services, prefix="bench")
+        self.stdout.write(
+            f"Created {services} directory services in "
+            f"{time.perf_counter() - started:.2f} s."
+        )
+        search = reverse("directory:search")
+        cases = [
+            ("directory search, everything", search),
+            ("directory search, a need", search + "?need=need:peer-support"),
+            (
+                "directory search, near, within 5 miles",
+                search + "?near=51.70,-3.40&within=5",
+            ),
+            ("directory search, meets in the next 7 days", search + "?when=week"),
+            (
+                "directory search, near and today",
+                search + "?near=51.70,-3.40&when=today",
+            ),
+            ("directory service page", reverse("directory:service", args=[ids[7]])),
+        ]
+        for label, url in cases:
+            self.measure(label, navigator, url, repeat)
 
     def measure(self, label, user, url, repeat):
         client = Client(HTTP_HOST="localhost")

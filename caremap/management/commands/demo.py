@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from caremap.accounts.models import User
 from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.directory import demo as demo_directory
+from caremap.directory.actions import load_demo_directory, load_places
+from caremap.directory.models import AreaDirectory, Editor, Listing
 from caremap.instruments.actions import install_shipped
 from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
@@ -45,6 +48,8 @@ PLURALS = {
     "membership": "memberships",
     "person": "people",
     "assessment": "assessments",
+    "directory entry": "directory entries",
+    "place": "places",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
@@ -68,6 +73,24 @@ ORGANISATIONS = {
         ["Peer mentoring team", "Community connectors team"],
     ),
 }
+
+
+# The services each organisation works closely with: they come first when a
+# navigator looks for help.
+DIRECTORY_RELATIONSHIPS = [
+    (TREATMENT, "SMART Recovery: Aberafon Tuesday Meeting"),
+    (TREATMENT, "Afon Valley Peer Mentoring"),
+    (TREATMENT, "Housing Options and Homelessness Advice"),
+    (TREATMENT, "Heol y Bont Surgery: Drug and Alcohol Clinic"),
+    (TREATMENT, "Families in Recovery Support Group"),
+    (TREATMENT, "Pontafon Pharmacy Needle and Syringe Programme"),
+    (COMMUNITY, "The Lantern Recovery Café"),
+    (COMMUNITY, "Step by Step Recovery Walks"),
+    (COMMUNITY, "Afon Voices Recovery Choir"),
+    (COMMUNITY, "Camau Ymlaen Back to Work"),
+    (COMMUNITY, "Afon Valley Volunteer Centre"),
+    (COMMUNITY, "Afon Valley Advice Centre"),
+]
 
 
 class StaffSpec(NamedTuple):
@@ -254,6 +277,7 @@ class Command(BaseCommand):
             staff = self.load_staff(area, organisations, teams, added)
             self.load_people(organisations, staff, added)
             self.load_assessments(added)
+            self.load_directory(area, organisations, staff, added)
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
@@ -360,6 +384,26 @@ class Command(BaseCommand):
                     person, version, answers, by=person.navigator, when=when
                 )
                 added["assessment"] += 1
+
+    def load_directory(self, area, organisations, staff, added):
+        if Listing.objects.in_area(area).exists():
+            return
+        settings_, _created = AreaDirectory.objects.get_or_create(area=area)
+        settings_.public = True
+        settings_.save(update_fields=["public"])
+        added["place"] += load_places(demo_directory.demo_places(), source="demo")[0]
+        added["directory entry"] += load_demo_directory(
+            area,
+            relationships=[
+                (organisations[org], name) for org, name in DIRECTORY_RELATIONSHIPS
+            ],
+            checked_by=staff["gareth"],
+        )
+        Editor.objects.get_or_create(
+            area=area,
+            user=staff["kerry"],
+            defaults={"appointed_by": staff["helen"]},
+        )
 
     def demo_references(self):
         references = []
