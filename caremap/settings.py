@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.env import (
     env_bool,
+    env_choice,
     env_database,
     env_int,
     env_list,
@@ -150,6 +151,9 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, min
 # how long a self-completion link stays usable.
 DEFAULT_INSTRUMENT = env_str("DEFAULT_INSTRUMENT", "recovery-capital-profile")
 ASSESSMENT_LINK_DAYS = env_int("ASSESSMENT_LINK_DAYS", 7, minimum=1)
+
+# Directory searches measure distance in miles or kilometres.
+DIRECTORY_DISTANCE_UNIT = env_choice("DIRECTORY_DISTANCE_UNIT", "mi", ("mi", "km"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]

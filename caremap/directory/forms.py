@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from caremap.directory.models import Listing
@@ -109,6 +110,42 @@ def _hh_mm(value):
     return f"{int(match[1]):02d}:{match[2]}" if match else None
 
 
+def _format(text, **values):
+    return str(text) % values
+
+
+lazy_format = lazy(_format, str)
+
+
+def _coordinate_field(label, limit, example):
+    """A latitude (limit 90) or longitude (limit 180) box. Its texts are
+    formatted when shown, so they come out in the reader's language."""
+
+    def between(text):
+        return lazy_format(text, name=label, low=-limit, high=limit, example=example)
+
+    out_of_range = between(_("%(name)s must be between %(low)s and %(high)s"))
+    return forms.FloatField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+        help_text=between(
+            _(
+                "From a map or open postcode data; between %(low)s and %(high)s, "
+                "for example %(example)s"
+            )
+        ),
+        error_messages={
+            "invalid": between(_("Enter a number, for example %(example)s")),
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+        ),
+    )
+
+
 class ServiceForm(Form):
     """Everything on the edit page except the opening times, which are a
     formset of `ScheduleForm`."""
@@ -186,39 +223,8 @@ class ServiceForm(Form):
         max_length=20,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text=_(
-            "From a map or open postcode data; between -90 and 90, for example 51.7012"
-        ),
-        error_messages={
-            "invalid": _("Enter the latitude as a number, for example 51.7012"),
-            "min_value": _("Latitude must be between -90 and 90"),
-            "max_value": _("Latitude must be between -90 and 90"),
-        },
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
-        ),
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-        help_text=_(
-            "From a map or open postcode data; between -180 and 180, for "
-            "example -3.4015"
-        ),
-        error_messages={
-            "invalid": _("Enter the longitude as a number, for example -3.4015"),
-            "min_value": _("Longitude must be between -180 and 180"),
-            "max_value": _("Longitude must be between -180 and 180"),
-        },
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
-        ),
-    )
+    latitude = _coordinate_field(_("Latitude"), 90, "51.7012")
+    longitude = _coordinate_field(_("Longitude"), 180, "-3.4015")
     accessibility = forms.CharField(
         label=_("Getting in and around"),
         required=False,

@@ -251,6 +251,52 @@ class Recurrence:
         local_end = end.astimezone(self.tz)
         # A day's slack either side covers offsets and meetings in progress.
         first_day = local_start.date() - datetime.timedelta(days=1)
+        window_start = local_start.replace(tzinfo=None) - datetime.timedelta(days=1)
+        window_end = local_end.replace(tzinfo=None) + datetime.timedelta(days=1)
+        return [
+            meeting
+            for meeting in map(
+                self._meeting, self._walls(first_day, window_start, window_end)
+            )
+            if self._overlaps(meeting, start, end)
+        ]
+
+    def _overlaps(self, meeting, start, end):
+        finish = meeting.end or (
+            meeting.start + datetime.timedelta(days=1)
+            if meeting.all_day
+            else meeting.start
+        )
+        return finish > start and meeting.start < end
+
+    def _simple_weekly(self):
+        """Every week (or day) on plain weekdays, with no limits: common
+        enough, and cheap enough to count out by hand, that searching a large
+        directory need not build a calendar rule for each service."""
+        return (
+            self.freq in ("WEEKLY", "DAILY")
+            and self.interval == 1
+            and not (self.count or self.until or self.valid_from or self.valid_to)
+            and "bymonthday" not in self.options
+            and all(day.n is None for day in self.options.get("byweekday", ()))
+            and (self.freq == "DAILY" or "byweekday" in self.options)
+        )
+
+    def _walls(self, first_day, window_start, window_end):
+        """Wall-clock starts of the meetings from `window_start` to
+        `window_end` (naive local times)."""
+        if self._simple_weekly():
+            days = {day.weekday for day in self.options.get("byweekday", ())}
+            at = self._wall_time()
+            day = window_start.date()
+            while day <= window_end.date():
+                wall = datetime.datetime.combine(day, at)
+                if (not days or day.weekday() in days) and (
+                    window_start <= wall <= window_end
+                ):
+                    yield wall
+                day += datetime.timedelta(days=1)
+            return
         anchor = self._anchor(first_day)
         until = self.until
         if self.valid_to and (until is None or self.valid_to < until):
@@ -265,23 +311,12 @@ class Recurrence:
             ),
             **self.options,
         )
-        window_start = local_start.replace(tzinfo=None) - datetime.timedelta(days=1)
-        window_end = local_end.replace(tzinfo=None) + datetime.timedelta(days=1)
-        meetings = []
         for wall in rule.xafter(window_start, inc=True):
             if wall > window_end:
-                break
+                return
             if self.valid_from and wall.date() < self.valid_from:
                 continue
-            meeting = self._meeting(wall)
-            finish = meeting.end or (
-                meeting.start + datetime.timedelta(days=1)
-                if meeting.all_day
-                else meeting.start
-            )
-            if finish > start and meeting.start < end:
-                meetings.append(meeting)
-        return meetings
+            yield wall
 
 
 def meetings_between(
@@ -308,7 +343,8 @@ def next_meeting(
         if not recurrence.usable:
             continue
         # Look a fortnight ahead first: most services meet that often.
-        for window in (datetime.timedelta(days=15), horizon):
+        windows = sorted({min(datetime.timedelta(days=15), horizon), horizon})
+        for window in windows:
             meetings = recurrence.between(after, after + window)
             if meetings:
                 if best is None or meetings[0].start < best.start:

@@ -318,7 +318,9 @@ def run(area, data, *, page=1, organisation_ids=(), now=None, unit="mi"):
         else:
             end = now + datetime.timedelta(days=7)
         for service_id, service_schedules in grouped.items():
-            found = schedules.next_meeting(service_schedules, now, tz)
+            found = schedules.next_meeting(
+                service_schedules, now, tz, horizon=end - now
+            )
             if found and found.start < end:
                 meetings[by_service[service_id]] = found
 
@@ -444,4 +446,4 @@ def _add_meetings(results, now, tz):
 
 
 def distance_unit():
-    return getattr(settings, "DIRECTORY_DISTANCE_UNIT", "mi")
+    return settings.DIRECTORY_DISTANCE_UNIT

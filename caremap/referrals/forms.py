@@ -24,12 +24,16 @@ class ReferralForm(ModelForm):
     shared = forms.MultipleChoiceField(
         label=_("What did you share with the service?"),
         help_text=_(
-            "Select all that apply. When signposting you may not share anything."
+            "Select all that apply. A referral always shares something; when "
+            "signposting you may share nothing."
         ),
         required=False,
         choices=Referral.Shared.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Needed for a referral but not for signposting, so "(optional)" would
+    # mislead; the hint says when it is needed.
+    shared.hide_optional = True
     # Not required here: the model's own check gives the message, so the
     # rule lives in one place whether a form or an action saves it.
     person_agreed = forms.BooleanField(

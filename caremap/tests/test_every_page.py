@@ -141,3 +141,64 @@ def test_a_refusal_is_styled_and_says_why(world, sign_in):
     response = client.get(reverse("people:person-list"))
     assert response.status_code == 403
     assert "You cannot see this page" in response.content.decode()
+
+
+def directory_pages(world, instruments):
+    from caremap.directory import demo
+    from caremap.directory.actions import load_demo_directory
+    from caremap.directory.models import Editor
+    from caremap.referrals import actions as referral_actions
+    from caremap.referrals.models import Referral
+
+    load_demo_directory(world.area)
+    service = demo.service_id_for("Afon Valley Peer Mentoring")
+    editor = Editor.objects.create(
+        area=world.area, user=world.nora, appointed_by=world.cara
+    )
+    referral = referral_actions.create_referral(
+        Referral(
+            person=world.alices_person,
+            service_id=service,
+            kind=Referral.Kind.SIGNPOST,
+            reason="Wants to meet others in recovery",
+            person_agreed=True,
+            consent_method=Referral.Consent.IN_PERSON,
+        ),
+        by=world.alice,
+    )
+    person = world.alices_person.pk
+    return {
+        world.mia: [
+            ("directory:search", []),
+            ("directory:service", [service]),
+            ("directory:service-add", []),
+            ("directory:service-edit", [service]),
+            ("directory:review", []),
+            ("directory:community", []),
+        ],
+        world.cara: [
+            ("directory:settings", []),
+            ("directory:token-create", []),
+            ("directory:editors", []),
+            ("directory:editor-remove", [editor.pk]),
+        ],
+        world.alice: [
+            ("referrals:person-referrals", [person]),
+            ("referrals:create", [person]),
+            ("referrals:choose-person", [service]),
+            ("referrals:awaiting", []),
+            ("referrals:detail", [referral.pk]),
+            ("referrals:update", [referral.pk]),
+            ("referrals:rate", [referral.pk]),
+        ],
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_directory_and_referral_page_works_in_both_languages(
+    world, instruments, sign_in, language
+):
+    for user, pages in directory_pages(world, instruments).items():
+        client = sign_in(user)
+        for name, args in pages:
+            check_page(client, name, args, language)

@@ -133,3 +133,11 @@ def test_a_file_database_uses_wal(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
+
+
+def test_env_choice_names_the_variable_and_the_choices(monkeypatch):
+    monkeypatch.setenv("DIRECTORY_DISTANCE_UNIT", "furlongs")
+    with pytest.raises(ImproperlyConfigured, match="DIRECTORY_DISTANCE_UNIT.*mi, km"):
+        env.env_choice("DIRECTORY_DISTANCE_UNIT", "mi", ("mi", "km"))
+    monkeypatch.setenv("DIRECTORY_DISTANCE_UNIT", "km")
+    assert env.env_choice("DIRECTORY_DISTANCE_UNIT", "mi", ("mi", "km")) == "km"
