@@ -290,12 +290,14 @@ def describe_schedule(freq, interval, byday, opens_at, closes_at, note=None):
         "SA": _("Saturday"),
         "SU": _("Sunday"),
     }
-    week_names = {
-        "1": _("first"),
-        "2": _("second"),
-        "3": _("third"),
-        "4": _("fourth"),
-        "-1": _("last"),
+    # Whole sentences per week, not an ordinal slotted in: other languages
+    # place and inflect ordinals differently.
+    monthly_patterns = {
+        "1": _("The first %(days)s of the month"),
+        "2": _("The second %(days)s of the month"),
+        "3": _("The third %(days)s of the month"),
+        "4": _("The fourth %(days)s of the month"),
+        "-1": _("The last %(days)s of the month"),
     }
     parts = [p for p in (byday or "").split(",") if p]
     names = [day_names.get(p[-2:], p[-2:]) for p in parts]
@@ -307,8 +309,9 @@ def describe_schedule(freq, interval, byday, opens_at, closes_at, note=None):
     else:
         days = names[0] if names else ""
     if freq == "MONTHLY":
-        week = week_names.get(parts[0][:-2], parts[0][:-2]) if parts else ""
-        when = _("The %(week)s %(days)s of the month") % {"week": week, "days": days}
+        week = parts[0][:-2] if parts else ""
+        pattern = monthly_patterns.get(week, _("Monthly on %(days)s"))
+        when = pattern % {"days": days}
     elif interval and int(interval) == 2:
         when = _("Every other %(days)s") % {"days": days}
     else:

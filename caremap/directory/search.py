@@ -171,13 +171,14 @@ def language_choices(area):
     return sorted(names.items(), key=lambda item: (order.get(item[0], 2), item[1]))
 
 
+# Attributes are matched by `link_id` alone: ids are unique across HSDS
+# tables, and published data does not always fill `link_entity` in properly.
 def term_choices(area):
     return list(
         TaxonomyTerm.objects.filter(
             Exists(
                 Attribute.objects.filter(
                     taxonomy_term=OuterRef("pk"),
-                    link_entity="service",
                     link_id__in=Listing.objects.filter(area=area).values("service_id"),
                 )
             )
@@ -214,7 +215,6 @@ def _filtered(area, data, organisation_ids, today):
             listings = listings.filter(
                 Exists(
                     Attribute.objects.filter(
-                        link_entity="service",
                         link_id=OuterRef("service_id"),
                         taxonomy_term_id=value,
                     )

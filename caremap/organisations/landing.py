@@ -1,6 +1,7 @@
 """What each role sees first after signing in."""
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from caremap.organisations.models import Membership, Organisation
 
@@ -91,6 +92,7 @@ def landing_sections(user):
                 ],
             }
         )
+    sections += _directory_sections(user)
     if user.is_administrator:
         sections.append({"kind": "administration"})
     return sections
@@ -107,3 +109,31 @@ def _referrals_section(user):
         "referrals": list(waiting.select_related("person", "service")[:5]),
         "days": AWAITING_UPDATE_AFTER_DAYS,
     }
+
+
+def _directory_sections(user):
+    """For those who keep or oversee an area's directory: how much of it
+    needs checking, and the way to the recovery-community view."""
+    from caremap.directory.models import Listing
+    from caremap.directory.rules import keeper_area_ids, overseer_area_ids
+    from caremap.organisations.models import Area
+
+    keeps, oversees = keeper_area_ids(user), overseer_area_ids(user)
+    if not keeps | oversees:
+        return []
+    today = timezone.localdate()
+    sections = []
+    for area in Area.objects.filter(pk__in=keeps | oversees).order_by("name"):
+        listings = Listing.objects.in_area(area)
+        sections.append(
+            {
+                "kind": "directory",
+                "area": area,
+                "running": listings.running_on(today).count(),
+                "due": listings.due_for_review().count(),
+                "keeps": area.pk in keeps,
+                "oversees": area.pk in oversees,
+                "several": len(keeps | oversees) > 1,
+            }
+        )
+    return sections

@@ -288,3 +288,68 @@ def test_a_navigator_sees_when_each_person_was_last_assessed(
     assert html.count("None yet") == 1
     assert "assessment for Dee Ward" in html
     assert "assessment for Sam Jones" not in html
+
+
+def directory_section(html):
+    soup = BeautifulSoup(html, "html.parser")
+    heading = soup.find("h2", string=re.compile("Community directory"))
+    return heading.find_parent("section") if heading else None
+
+
+@pytest.fixture
+def directory(world, instruments):
+    from caremap.directory import demo
+    from caremap.directory.actions import load_demo_directory
+
+    load_demo_directory(world.area)
+    today = timezone.localdate()
+    world.running = sum(
+        1
+        for spec in demo.SERVICES
+        if (spec["started_on"] is None or spec["started_on"] <= today)
+        and (spec["ended_on"] is None or spec["ended_on"] > today)
+    )
+    # The demo checks every seventh entry, from the fourth, long ago.
+    world.due = len(range(3, len(demo.SERVICES), 7))
+    return world
+
+
+def test_a_manager_sees_how_much_of_the_directory_needs_checking(directory, sign_in):
+    section = directory_section(home_html(sign_in(directory.mia)))
+    text = section.get_text(" ", strip=True)
+    assert f"{directory.running} services are listed and running." in text
+    assert f"{directory.due} entries are due to be checked." in text
+    links = {a.get_text(strip=True): a["href"] for a in section.find_all("a")}
+    assert links == {
+        "Entries due for review": reverse("directory:review"),
+        "Recovery community": reverse("directory:community"),
+    }
+
+
+def test_a_commissioner_sees_the_recovery_community_link_only(directory, sign_in):
+    section = directory_section(home_html(sign_in(directory.cara)))
+    links = [a.get_text(strip=True) for a in section.find_all("a")]
+    assert links == ["Recovery community"]
+
+
+def test_an_editor_sees_the_review_link(directory, sign_in):
+    from caremap.directory.models import Editor
+
+    Editor.objects.create(
+        area=directory.area, user=directory.nora, appointed_by=directory.cara
+    )
+    section = directory_section(home_html(sign_in(directory.nora)))
+    links = [a.get_text(strip=True) for a in section.find_all("a")]
+    assert links == ["Entries due for review"]
+
+
+def test_a_navigator_has_no_directory_section(directory, sign_in):
+    assert directory_section(home_html(sign_in(directory.alice))) is None
+
+
+def test_a_fully_checked_directory_says_so(directory, sign_in):
+    from caremap.directory.models import Listing
+
+    Listing.objects.update(last_checked_at=timezone.now())
+    section = directory_section(home_html(sign_in(directory.mia)))
+    assert "Every entry has been checked recently." in section.get_text()

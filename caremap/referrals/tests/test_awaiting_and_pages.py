@@ -112,7 +112,7 @@ def test_the_person_page_has_a_referrals_card(directory, services, refer, sign_i
     html = response.content.decode()
     assert reverse("referrals:person-referrals", args=[world.alices_person.pk]) in html
     assert services[0].name in html
-    assert "still waiting for an outcome" in html
+    assert "Referred or signposted 2 times; waiting for an outcome: 1." in html
 
 
 def test_the_person_page_card_when_there_are_none(directory, sign_in):
