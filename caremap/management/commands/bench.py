@@ -237,8 +237,8 @@ class Command(BaseCommand):
             ),
             ("directory search, meets in the next 7 days", search + "?when=week"),
             (
-                "directory search, near and today",
-                search + "?near=51.70,-3.40&when=today",
+                "directory search, near, meets in the next 7 days",
+                search + "?near=51.70,-3.40&when=week",
             ),
             ("directory service page", reverse("directory:service", args=[ids[7]])),
         ]
