@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "caremap.assessments",
     "caremap.directory",
     "caremap.referrals",
+    "caremap.careplans",
     "caremap.privacy",
 ]
 

@@ -15,6 +15,16 @@ from caremap.directory import schedules
 from caremap.directory.models import Listing, ListingTag
 from caremap.directory.search import Result, all_schedules
 
+
+def distance_text(distance, unit):
+    """ "1.2 miles away", or "" when there is no distance."""
+    if distance is None:
+        return ""
+    if unit == "mi":
+        return _("%(distance).1f miles away") % {"distance": distance}
+    return _("%(distance).1f km away") % {"distance": distance}
+
+
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
@@ -89,11 +99,7 @@ class Entry:
 
     @property
     def distance_text(self):
-        if self.distance is None:
-            return ""
-        if self.unit == "mi":
-            return _("%(distance).1f miles away") % {"distance": self.distance}
-        return _("%(distance).1f km away") % {"distance": self.distance}
+        return distance_text(self.distance, self.unit)
 
     @property
     def addresses(self) -> list[Address]:

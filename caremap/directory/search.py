@@ -298,47 +298,17 @@ def run(area, data, *, page=1, organisation_ids=(), now=None, unit="mi"):
     # otherwise only the page shown needs them.
     meetings = {}
     if when and candidates:
-        grouped: dict[str, list] = {}
-        for row in Schedule.objects.filter(
-            Q(service__listing__in=listings)
-            | Q(service_at_location__service__listing__in=listings)
-        ).values("service_id", "service_at_location__service_id", *SCHEDULE_FIELDS):
-            owner = row["service_id"] or row["service_at_location__service_id"]
-            grouped.setdefault(owner, []).append(row)
-        # A location's own opening times apply to every service held there.
-        for row in Schedule.objects.filter(
-            location__service_at_locations__service__listing__in=listings
-        ).values("location__service_at_locations__service_id", *SCHEDULE_FIELDS):
-            owner = row["location__service_at_locations__service_id"]
-            grouped.setdefault(owner, []).append(row)
         if when == "today":
             end = datetime.datetime.combine(
                 today + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
             )
         else:
             end = now + datetime.timedelta(days=7)
-        for service_id, service_schedules in grouped.items():
-            found = schedules.next_meeting(
-                service_schedules, now, tz, horizon=end - now
-            )
-            if found and found.start < end:
-                meetings[by_service[service_id]] = found
+        meetings = next_meetings(listings, by_service, now, end)
 
     distances, nearest = {}, {}
     if point and candidates:
-        located = ServiceAtLocation.objects.filter(
-            service__listing__in=listings,
-            location__latitude__isnull=False,
-            location__longitude__isnull=False,
-        ).values_list(
-            "service_id", "location_id", "location__latitude", "location__longitude"
-        )
-        for service_id, location_id, lat, lon in located:
-            km = places.distance_km(point, places.Point(lat, lon))
-            pk = by_service[service_id]
-            if pk not in distances or km < distances[pk] * KM_PER_UNIT[unit]:
-                distances[pk] = km / KM_PER_UNIT[unit]
-                nearest[pk] = location_id
+        distances, nearest = distances_from(point, listings, by_service, unit)
 
     keep = []
     for pk, _service_id, _name in candidates:
@@ -385,6 +355,51 @@ def run(area, data, *, page=1, organisation_ids=(), now=None, unit="mi"):
     if not when:
         _add_meetings(results, now, tz)
     return Search(results=results, total=len(keep), unit=unit, point=point, page=page)
+
+
+def next_meetings(listings, by_service, now, end):
+    """{listing pk: its next meeting before `end`} for the `listings`
+    queryset, in two queries; `by_service` maps service id to listing pk."""
+    tz = timezone.get_current_timezone()
+    grouped: dict[str, list] = {}
+    for row in Schedule.objects.filter(
+        Q(service__listing__in=listings)
+        | Q(service_at_location__service__listing__in=listings)
+    ).values("service_id", "service_at_location__service_id", *SCHEDULE_FIELDS):
+        owner = row["service_id"] or row["service_at_location__service_id"]
+        grouped.setdefault(owner, []).append(row)
+    # A location's own opening times apply to every service held there.
+    for row in Schedule.objects.filter(
+        location__service_at_locations__service__listing__in=listings
+    ).values("location__service_at_locations__service_id", *SCHEDULE_FIELDS):
+        owner = row["location__service_at_locations__service_id"]
+        grouped.setdefault(owner, []).append(row)
+    meetings = {}
+    for service_id, service_schedules in grouped.items():
+        found = schedules.next_meeting(service_schedules, now, tz, horizon=end - now)
+        if found and found.start < end and service_id in by_service:
+            meetings[by_service[service_id]] = found
+    return meetings
+
+
+def distances_from(point, listings, by_service, unit):
+    """({listing pk: distance in `unit` to its nearest place}, {listing pk:
+    that location's id}) for the `listings` queryset, in one query."""
+    distances, nearest = {}, {}
+    located = ServiceAtLocation.objects.filter(
+        service__listing__in=listings,
+        location__latitude__isnull=False,
+        location__longitude__isnull=False,
+    ).values_list(
+        "service_id", "location_id", "location__latitude", "location__longitude"
+    )
+    for service_id, location_id, lat, lon in located:
+        distance = places.distance_km(point, places.Point(lat, lon)) / KM_PER_UNIT[unit]
+        pk = by_service[service_id]
+        if pk not in distances or distance < distances[pk]:
+            distances[pk] = distance
+            nearest[pk] = location_id
+    return distances, nearest
 
 
 SCHEDULE_FIELDS = (

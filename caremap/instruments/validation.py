@@ -115,18 +115,18 @@ def _schema_problems(data: dict, source: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
-        problems.append(Problem(source, _path(error.absolute_path), _explain(error)))
+        problems.append(Problem(source, path_text(error.absolute_path), explain(error)))
     return problems
 
 
-def _path(parts) -> str:
+def path_text(parts) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
-def _explain(error: jsonschema.ValidationError) -> str:
+def explain(error: jsonschema.ValidationError) -> str:
     if isinstance(error.instance, bool) and error.validator in ("oneOf", "type"):
         # YAML 1.1 reads bare yes/no/on/off as booleans: a classic trap.
         return (

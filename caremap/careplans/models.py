@@ -1,0 +1,298 @@
+"""Care plans: a person's goals in their own words, the SMART steps towards
+each, what helps (strengths and community resources), what could get in the
+way and how to get round it, and the reviews that keep the plan alive.
+
+One active plan per person and organisation. Every change goes through
+`actions.py`, which audits it and bumps the plan's `revision`, so two people
+editing the same plan at once find out instead of overwriting each other.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caremap.organisations.models import Organisation
+from caremap.people.models import Person
+
+REVIEW_EVERY_DAYS_DEFAULT = 90
+
+
+class PlanSettings(models.Model):
+    """An organisation's care-planning settings."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="plan_settings"
+    )
+    review_every_days = models.PositiveIntegerField(
+        _("days between reviews"), default=REVIEW_EVERY_DAYS_DEFAULT
+    )
+
+    class Meta:
+        verbose_name = _("care-plan settings")
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class CarePlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def active(self):
+        return self.filter(status=CarePlan.Status.ACTIVE)
+
+    def review_due_by(self, day):
+        """Active plans whose next review falls on or before `day`."""
+        return self.active().filter(review_due_on__lte=day)
+
+
+class CarePlan(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="care_plans"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="care_plans"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Goes up by one with every change, so a form sent from an older page
+    # can be told what changed since.
+    revision = models.PositiveIntegerField(default=1)
+    review_due_on = models.DateField(_("next review due"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CarePlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care plan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=Q(status="active"),
+                name="careplan_one_active_per_person_and_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.organisation})"
+
+    def get_absolute_url(self):
+        return reverse("careplans:plan", args=[self.pk])
+
+    def review_overdue(self, today=None):
+        return self.review_due_on < (today or timezone.localdate())
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Working on it")
+        ACHIEVED = "achieved", _("Achieved")
+        CHANGED = "changed", _("Changed")
+        STOPPED = "stopped", _("Stopped")
+
+    class ProposedBy(models.TextChoices):
+        PERSON = "person", _("The person")
+        NAVIGATOR = "navigator", _("The navigator")
+        TOGETHER = "together", _("Both, together")
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
+    wording = models.TextField(
+        _("the goal, in the person's own words"),
+        help_text=_("How the person would say it, for example “Get back to work”."),
+    )
+    domain = models.CharField(_("life area"), max_length=80, blank=True)
+    # The template it started from, if any: a starting point, never the words.
+    template = models.CharField(max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    target_date = models.DateField(_("aiming for"), null=True, blank=True)
+    proposed_by = models.CharField(
+        _("whose idea"), max_length=10, choices=ProposedBy.choices
+    )
+    person_agreed = models.BooleanField(_("the person agrees with this goal"))
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(wording=""), name="goal_has_wording")
+        ]
+
+    def __str__(self):
+        return self.wording
+
+
+class Action(models.Model):
+    """A SMART step towards a goal."""
+
+    class Who(models.TextChoices):
+        PERSON = "person", _("The person")
+        NAVIGATOR = "navigator", _("The navigator")
+        SOMEONE_ELSE = "someone-else", _("Someone else")
+
+    class Status(models.TextChoices):
+        TO_DO = "to_do", _("To do")
+        DOING = "doing", _("Doing")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField(_("what exactly"))
+    who = models.CharField(_("who"), max_length=12, choices=Who.choices)
+    who_else = models.CharField(_("who else"), max_length=200, blank=True)
+    due_on = models.DateField(_("by when"))
+    how_we_know = models.TextField(_("how we will know it is done"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.TO_DO
+    )
+    # A directory service this step uses, so a referral can start from it.
+    service = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community resource"),
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what=""), name="action_has_wording"),
+            models.CheckConstraint(
+                condition=~Q(who="someone-else") | ~Q(who_else=""),
+                name="action_names_someone_else",
+            ),
+        ]
+
+    def __str__(self):
+        return self.what
+
+    def clean(self):
+        # A new step is planned for today or later; an old one may well be
+        # past its date, and its status is what changes then.
+        if self._state.adding and self.due_on and self.due_on < timezone.localdate():
+            raise ValidationError(
+                {"due_on": _("The date must be today or in the future")}
+            )
+        if self.who == self.Who.SOMEONE_ELSE and not self.who_else.strip():
+            raise ValidationError({"who_else": _("Say who will do it")})
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.status in (self.Status.TO_DO, self.Status.DOING) and (
+            self.due_on < today
+        )
+
+
+class Strength(models.Model):
+    """Something the person has that will help with a goal: from their
+    profile (a domain that is going well) or in their own words."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="strengths")
+    wording = models.CharField(_("the strength"), max_length=300)
+    domain = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.wording
+
+
+class Resource(models.Model):
+    """A community resource that supports a goal: a directory service, or
+    something the directory does not list (a friend's allotment, a book)."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="resources")
+    service = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=300)
+    note = models.TextField(_("how it helps"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Barrier(models.Model):
+    """Something that could get in the way of a goal, and its solutions."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="barriers")
+    wording = models.CharField(_("what could get in the way"), max_length=300)
+    # The profile's barrier item or unmet need it came from, if any.
+    source = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.wording
+
+
+class Solution(models.Model):
+    barrier = models.ForeignKey(
+        Barrier, on_delete=models.CASCADE, related_name="solutions"
+    )
+    wording = models.CharField(_("a way round it"), max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.wording
+
+
+class PlanChange(models.Model):
+    """One change to a plan, numbered by the revision it made, so someone
+    whose page is out of date can be told what happened since."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="changes")
+    revision = models.PositiveIntegerField()
+    summary = models.CharField(max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "revision"], name="planchange_unique_revision"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} r{self.revision}: {self.summary}"
+
+
+def review_due_from(day: datetime.date, organisation) -> datetime.date:
+    settings_ = getattr(organisation, "plan_settings", None)
+    every = settings_.review_every_days if settings_ else REVIEW_EVERY_DAYS_DEFAULT
+    return day + datetime.timedelta(days=every)
