@@ -167,3 +167,66 @@ def add_barrier(goal, *, by, solutions=(), expected_revision=None, **fields):
         Solution(barrier=barrier, wording=wording).full_clean(exclude=["barrier"])
         Solution.objects.create(barrier=barrier, wording=wording)
     return barrier
+
+
+@transaction.atomic
+def change_action(step, *, by, expected_revision=None, **fields):
+    """Change a step. `fields` are Action fields (what, who, who_else, due_on,
+    how_we_know, status, service)."""
+    for name, value in fields.items():
+        setattr(step, name, value)
+    step.full_clean(exclude=["goal"])
+    _change(
+        step.goal.plan,
+        f"Step changed: {step.what[:200]}",
+        by=by,
+        expected_revision=expected_revision,
+    )
+    step.save()
+    return step
+
+
+@transaction.atomic
+def change_barrier(barrier, *, by, wording, solutions, expected_revision=None):
+    """Reword a barrier and replace its solutions with `solutions`."""
+    barrier.wording = wording
+    barrier.full_clean(exclude=["goal"])
+    for words in solutions:
+        Solution(barrier=barrier, wording=words).full_clean(exclude=["barrier"])
+    _change(
+        barrier.goal.plan,
+        f"Barrier changed: {barrier.wording[:200]}",
+        by=by,
+        expected_revision=expected_revision,
+    )
+    barrier.save()
+    barrier.solutions.all().delete()
+    Solution.objects.bulk_create(
+        [Solution(barrier=barrier, wording=words) for words in solutions]
+    )
+    return barrier
+
+
+# What a removal is called in the plan's history, by the kind of item.
+REMOVED = {
+    Goal: "Goal removed",
+    Action: "Step removed",
+    Strength: "Strength removed",
+    Resource: "Resource removed",
+    Barrier: "Barrier removed",
+}
+
+
+@transaction.atomic
+def remove_item(item, *, by, expected_revision=None):
+    """Remove a goal (with everything under it), step, strength, resource or
+    barrier (with its solutions)."""
+    plan = item.plan if isinstance(item, Goal) else item.goal.plan
+    _change(
+        plan,
+        f"{REMOVED[type(item)]}: {str(item)[:200]}",
+        by=by,
+        expected_revision=expected_revision,
+        action=AuditEvent.Action.DELETE,
+    )
+    item.delete()

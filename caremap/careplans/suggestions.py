@@ -102,8 +102,7 @@ def _add_resources(offers, area, organisation_ids, point, now):
     kinds = {k for o in offers for k in o.suggestion.template.directory.kinds}
     listings = (
         Listing.objects.in_area(area)
-        .running_on(timezone.localdate(now))
-        .exclude(service__status__in=["inactive", "defunct"])
+        .findable(timezone.localdate(now))
         .filter(
             Q(tags__kind=ListingTag.Kind.NEED, tags__value__in=needs)
             | Q(tags__kind=ListingTag.Kind.DOMAIN, tags__value__in=domains)

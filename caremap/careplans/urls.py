@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caremap.careplans import views
+from caremap.careplans import editing_urls, views
 
 app_name = "careplans"
 
@@ -10,4 +10,9 @@ urlpatterns = [
         views.suggestions,
         name="suggestions",
     ),
+    path("people/<int:person_pk>/plan/", views.person_plan, name="person-plan"),
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("plans/<int:pk>/map/", views.plan_map, name="plan-map"),
+    path("goals/<int:pk>/map/", views.goal_map, name="goal-map"),
+    *editing_urls.urlpatterns,
 ]

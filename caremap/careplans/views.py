@@ -1,13 +1,21 @@
-"""Care-planning pages: for now, the goals a profile suggests."""
+"""Care-planning pages: the goals a profile suggests, a person's plan, and
+its maps."""
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caremap.assessments.models import Assessment
+from caremap.careplans import actions, maps
 from caremap.careplans import suggestions as suggesting
+from caremap.careplans.models import CarePlan, Goal
+from caremap.careplans.permissions import CHANGE, get_goal_for_user, get_plan_for_user
 from caremap.organisations.rules import person_level_organisation_ids
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -89,3 +97,126 @@ def reason_text(reason, titles):
             "words": "; ".join(f"“{words}”" for words in said)
         }
     return text
+
+
+def _latest_assessment(person):
+    return (
+        Assessment.objects.submitted()
+        .filter(person=person)
+        .select_related("instrument")
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+@login_required
+def person_plan(request, person_pk):
+    """A person's active plan. Without one, a page to start it; starting it
+    (POST) may carry on to a goal from a suggestion."""
+    person = get_person_for_user(request, person_pk)
+    plan = (
+        CarePlan.objects.active()
+        .filter(person=person, organisation=person.organisation)
+        .first()
+    )
+    follow = {
+        key: request.POST.get(key) or request.GET.get(key)
+        for key in ("template", "assessment")
+        if request.POST.get(key) or request.GET.get(key)
+    }
+    if request.method == "POST":
+        person = get_person_for_user(request, person_pk, perm=CHANGE)
+        plan, _created = actions.start_plan(person, by=request.user)
+    if plan is not None:
+        if follow:
+            target = reverse("careplans:goal-add", args=[plan.pk])
+            return redirect(f"{target}?{urlencode(follow)}")
+        return redirect(plan)
+    return render(
+        request,
+        "careplans/start.html",
+        {
+            "person": person,
+            "follow": follow,
+            "can_start": request.user.has_perm(CHANGE, person),
+        },
+    )
+
+
+@login_required
+def plan(request, pk):
+    checked = get_plan_for_user(request, pk)
+    plan = maps.plan_with_parts(CarePlan.objects.filter(pk=pk)).get()
+    plan.person = checked.person
+    latest = _latest_assessment(plan.person)
+    instrument = latest.instrument.instrument if latest else None
+    titles = {d.id: str(d.title) for d in instrument.domains} if instrument else {}
+    return render(
+        request,
+        "careplans/plan.html",
+        {
+            "plan": plan,
+            "person": plan.person,
+            "goals": list(plan.goals.all()),
+            "titles": titles,
+            "latest": latest,
+            "today": timezone.localdate(),
+            "can_edit": request.user.has_perm(CHANGE, plan.person)
+            and plan.status == CarePlan.Status.ACTIVE,
+        },
+    )
+
+
+def _capitals_and_needs(person):
+    latest = _latest_assessment(person)
+    if latest is None:
+        return {}, []
+    instrument = latest.instrument.instrument
+    titles = {n.id: str(n.title) for n in instrument.needs}
+    capitals = {d.id: d.capital for d in instrument.domains if d.capital}
+    needs = [
+        (n, titles[n]) for n in latest.scores.get("unmet_needs", []) if n in titles
+    ]
+    return capitals, needs
+
+
+@login_required
+def plan_map(request, pk):
+    plan = get_plan_for_user(request, pk)
+    person = plan.person
+    plan = maps.plan_with_parts(CarePlan.objects.filter(pk=plan.pk)).get()
+    plan.person = person
+    capitals, needs = _capitals_and_needs(person)
+    return render(
+        request,
+        "careplans/plan_map.html",
+        {
+            "plan": plan,
+            "person": person,
+            "layout": maps.plan_layout(plan, capitals=capitals, unmet_needs=needs),
+        },
+    )
+
+
+@login_required
+def goal_map(request, pk):
+    checked = get_goal_for_user(request, pk)
+    goal = (
+        Goal.objects.filter(pk=pk)
+        .prefetch_related(
+            "actions__service", "strengths", "resources__service", "barriers__solutions"
+        )
+        .get()
+    )
+    goal.plan = checked.plan
+    person = checked.plan.person
+    return render(
+        request,
+        "careplans/goal_map.html",
+        {
+            "goal": goal,
+            "plan": goal.plan,
+            "person": person,
+            "layout": maps.goal_layout(goal),
+        },
+    )

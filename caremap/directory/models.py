@@ -764,6 +764,11 @@ class ListingQuerySet(models.QuerySet):
             models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day),
         )
 
+    def findable(self, day):
+        """What a search may offer on `day`: running, and not marked in HSDS
+        as stopped for good (inactive or defunct)."""
+        return self.running_on(day).exclude(service__status__in=["inactive", "defunct"])
+
     def due_for_review(self, *, now=None, after_days=None):
         """Listings never checked, or last checked more than `after_days`
         ago (by default each area's own setting)."""

@@ -189,12 +189,7 @@ def term_choices(area):
 
 
 def _filtered(area, data, organisation_ids, today):
-    # HSDS marks services that have stopped for good as inactive or defunct.
-    listings = (
-        Listing.objects.filter(area=area)
-        .running_on(today)
-        .exclude(service__status__in=["inactive", "defunct"])
-    )
+    listings = Listing.objects.filter(area=area).findable(today)
     words = (data.get("q") or "").strip()
     for word in words.split()[:8]:
         listings = listings.filter(

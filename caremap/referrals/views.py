@@ -38,7 +38,7 @@ def _listings_for(area_id):
     """The services a person in `area` can be referred to today."""
     return (
         Listing.objects.filter(area_id=area_id)
-        .running_on(timezone.localdate())
+        .findable(timezone.localdate())
         .select_related("service")
     )
 
@@ -140,7 +140,7 @@ def choose_person(request, service_id):
     if not request.user.has_perm("people.list_people"):
         raise PermissionDenied
     listing = (
-        Listing.objects.running_on(timezone.localdate())
+        Listing.objects.findable(timezone.localdate())
         .select_related("service")
         .filter(service_id=service_id)
         .first()

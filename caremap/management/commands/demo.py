@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from caremap.accounts.models import User
 from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.careplans.samples import plan_from_suggestions
 from caremap.directory import demo as demo_directory
 from caremap.directory.actions import load_demo_directory, load_places
 from caremap.directory.models import AreaDirectory, Editor, Listing
@@ -50,6 +51,7 @@ PLURALS = {
     "assessment": "assessments",
     "directory entry": "directory entries",
     "place": "places",
+    "care plan": "care plans",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
@@ -278,6 +280,7 @@ class Command(BaseCommand):
             self.load_people(organisations, staff, added)
             self.load_assessments(added)
             self.load_directory(area, organisations, staff, added)
+            self.load_plans(added)
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
@@ -384,6 +387,39 @@ class Command(BaseCommand):
                     person, version, answers, by=person.navigator, when=when
                 )
                 added["assessment"] += 1
+
+    def load_plans(self, added):
+        """Plans at different stages: most active people with a navigator
+        have one, with one to three goals and some steps already done;
+        every fourth has none yet, so there is a plan to start."""
+        people = (
+            Person.objects.filter(
+                reference__in=self.demo_references(),
+                status=Person.Status.ACTIVE,
+                navigator__isnull=False,
+            )
+            .select_related("navigator", "organisation")
+            .order_by("pk")
+        )
+        for index, person in enumerate(people):
+            if index % 4 == 3 or person.care_plans.exists():
+                continue
+            latest = (
+                person.assessments.submitted()
+                .select_related("instrument")
+                .order_by("-submitted_at")
+                .first()
+            )
+            if latest is None:
+                continue
+            plan_from_suggestions(
+                latest,
+                by=person.navigator,
+                goals=1 + index % 3,
+                steps_done=index % 3,
+                today=timezone.localdate(latest.submitted_at),
+            )
+            added["care plan"] += 1
 
     def load_directory(self, area, organisations, staff, added):
         if Listing.objects.in_area(area).exists():
