@@ -296,3 +296,173 @@ def review_due_from(day: datetime.date, organisation) -> datetime.date:
     settings_ = getattr(organisation, "plan_settings", None)
     every = settings_.review_every_days if settings_ else REVIEW_EVERY_DAYS_DEFAULT
     return day + datetime.timedelta(days=every)
+
+
+class Review(models.Model):
+    """A planned (or asked-for) look back at the plan with the person: how
+    each goal and step is going, who was there, and the assessment taken for
+    it. Submitting one moves the next review date on."""
+
+    class Participant(models.TextChoices):
+        PERSON = "person", _("The person")
+        NAVIGATOR = "navigator", _("Their navigator")
+        FAMILY = "family", _("Family or a carer")
+        SOMEONE_ELSE = "someone-else", _("Someone else")
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(_("held on"))
+    requested_by_person = models.BooleanField(
+        _("the person asked for this review"), default=False
+    )
+    # Participant values, kept as a list so a review can name several.
+    participants = models.JSONField(_("who took part"), default=list, blank=True)
+    who_else = models.CharField(_("who else"), max_length=200, blank=True)
+    what_changed = models.TextField(_("what changed and why"), blank=True)
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the assessment taken for it"),
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.plan_id} review {self.held_on}"
+
+    def participant_labels(self):
+        labels = dict(self.Participant.choices)
+        names = []
+        for value in self.participants:
+            if value == self.Participant.SOMEONE_ELSE and self.who_else:
+                names.append(self.who_else)
+            elif value in labels:
+                names.append(labels[value])
+        return names
+
+
+class Progress(models.TextChoices):
+    """How a goal or step was going at a review, in the person's words."""
+
+    GOING_WELL = "going-well", _("Going well")
+    SOME_PROGRESS = "some-progress", _("Some progress")
+    NO_PROGRESS = "no-progress", _("No progress yet")
+    ACHIEVED = "achieved", _("Achieved")
+    CHANGED = "changed", _("Changed")
+    STOPPED = "stopped", _("Stopped")
+    DONE = "done", _("Done")
+    IN_PROGRESS = "in-progress", _("In progress")
+    NOT_STARTED = "not-started", _("Not started")
+    NOT_NEEDED = "not-needed", _("No longer needed")
+
+
+GOAL_PROGRESS = [
+    Progress.GOING_WELL,
+    Progress.SOME_PROGRESS,
+    Progress.NO_PROGRESS,
+    Progress.ACHIEVED,
+    Progress.CHANGED,
+    Progress.STOPPED,
+]
+STEP_PROGRESS = [
+    Progress.DONE,
+    Progress.IN_PROGRESS,
+    Progress.NOT_STARTED,
+    Progress.NOT_NEEDED,
+]
+
+
+class ReviewProgress(models.Model):
+    """How one goal or one step was going when a plan was reviewed."""
+
+    Progress = Progress
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="progress"
+    )
+    # A goal or step removed later takes its progress rows with it; the
+    # review's PlanVersion snapshot still records the plan as reviewed.
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    progress = models.CharField(_("progress"), max_length=16, choices=Progress.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    goal__isnull=False,
+                    action__isnull=True,
+                    progress__in=[p.value for p in GOAL_PROGRESS],
+                )
+                | Q(
+                    goal__isnull=True,
+                    action__isnull=False,
+                    progress__in=[p.value for p in STEP_PROGRESS],
+                ),
+                name="reviewprogress_goal_or_step",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "goal"],
+                condition=Q(goal__isnull=False),
+                name="reviewprogress_once_per_goal",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "action"],
+                condition=Q(action__isnull=False),
+                name="reviewprogress_once_per_step",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review_id}: {self.progress}"
+
+
+class PlanVersion(models.Model):
+    """The plan as it stood at one moment, kept as JSON (see versions.py) so
+    later edits cannot change what was agreed at a review."""
+
+    plan = models.ForeignKey(
+        CarePlan, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    review = models.OneToOneField(
+        Review,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="version",
+    )
+
+    class Meta:
+        verbose_name = _("plan version")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="planversion_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("careplans:version", args=[self.plan_id, self.number])

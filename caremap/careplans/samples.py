@@ -70,3 +70,26 @@ def plan_from_suggestions(assessment, *, by, goals=2, steps_done=0, today=None):
                 solutions=["Talk it through at the next meeting"],
             )
     return plan
+
+
+def review_plan(plan, assessment, *, by, held_on):
+    """A review as a navigator and person might record it: some progress on
+    every goal, the first open step of each done, with `assessment` as the
+    assessment taken for it."""
+    progress = []
+    for goal in plan.goals.prefetch_related("actions"):
+        progress.append((goal, "some-progress", ""))
+        open_steps = [a for a in goal.actions.all() if a.status == Action.Status.TO_DO]
+        if open_steps:
+            progress.append((open_steps[0], "done", ""))
+    return actions.submit_review(
+        plan,
+        by=by,
+        held_on=held_on,
+        participants=["person", "navigator"],
+        who_else="",
+        requested_by_person=False,
+        what_changed="Talked through the new answers and agreed what comes next.",
+        assessment=assessment,
+        progress=progress,
+    )

@@ -220,3 +220,44 @@ def goal_map(request, pk):
             "layout": maps.goal_layout(goal),
         },
     )
+
+
+@login_required
+def plan_pdf(request, pk):
+    """The plan to take away: the goals written out, the care-planning map,
+    then each goal's map, on A4 or US Letter."""
+    # Imported here so the service runs without the Pango library WeasyPrint
+    # needs; only PDF downloads depend on it.
+    from caremap.pdf import pdf_response, render_pdf
+
+    checked = get_plan_for_user(request, pk)
+    plan = maps.plan_with_parts(CarePlan.objects.filter(pk=pk)).get()
+    plan.person = checked.person
+    capitals, needs = _capitals_and_needs(plan.person)
+    goals = list(plan.goals.all())
+    size = "letter" if request.GET.get("size") == "letter" else "A4"
+    pdf = render_pdf(
+        request,
+        "careplans/plan_pdf.html",
+        {
+            "plan": plan,
+            "person": plan.person,
+            "goals": goals,
+            "plan_layout": maps.plan_layout(plan, capitals=capitals, unmet_needs=needs)
+            if goals
+            else None,
+            "goal_layouts": [
+                (goal, maps.goal_layout(goal), f"goal-map-{goal.pk}") for goal in goals
+            ],
+            "today": timezone.localdate(),
+        },
+        page_size=size,
+    )
+    record(
+        AuditEvent.Action.EXPORT,
+        by=request.user,
+        record=plan,
+        person=plan.person,
+        summary=f"Downloaded the care plan as a PDF ({size})",
+    )
+    return pdf_response(pdf, f"care-plan-{timezone.localdate().isoformat()}.pdf")

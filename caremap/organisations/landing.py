@@ -92,6 +92,7 @@ def landing_sections(user):
                 ],
             }
         )
+    sections += _reviews_sections(user)
     sections += _directory_sections(user)
     if user.is_administrator:
         sections.append({"kind": "administration"})
@@ -137,3 +138,49 @@ def _directory_sections(user):
             }
         )
     return sections
+
+
+def _reviews_sections(user):
+    """Plan reviews due soon or overdue, overdue first: for a navigator the
+    people they can see, for a manager each organisation they manage."""
+    import datetime
+
+    from caremap.careplans.models import CarePlan
+    from caremap.people.models import Person
+
+    within_days, listed = 14, 10
+    today = timezone.localdate()
+    due = CarePlan.objects.review_due_by(
+        today + datetime.timedelta(days=within_days)
+    ).order_by("review_due_on", "pk")
+    managed = {
+        m.organisation_id for m in user.memberships_with_role(Membership.Role.MANAGER)
+    }
+    # Where someone both navigates and manages, the manager's list covers it.
+    navigated = {
+        m.organisation_id for m in user.memberships_with_role(Membership.Role.NAVIGATOR)
+    } - managed
+    groups = []
+    if navigated:
+        groups.append(
+            (
+                None,
+                due.filter(
+                    person__in=Person.objects.visible_to(user),
+                    organisation_id__in=navigated,
+                ),
+            )
+        )
+    for organisation in Organisation.objects.filter(pk__in=managed).order_by("name"):
+        groups.append((organisation, due.filter(organisation=organisation)))
+    return [
+        {
+            "kind": "reviews",
+            "organisation": organisation,
+            "count": plans.count(),
+            "plans": list(plans.select_related("person")[:listed]),
+            "today": today,
+            "days": within_days,
+        }
+        for organisation, plans in groups
+    ]

@@ -73,3 +73,35 @@ def assert_accessible(page, where=""):
             f"{results.generate_snapshot()}\n\n{report}"
         )
     return results
+
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def new_page(browser, *, phone=False, javascript=True):
+    """A page in a fresh context: a desktop, or a 360px phone; with or
+    without JavaScript (every page must work without it)."""
+    options = {"viewport": PHONE if phone else DESKTOP, "locale": "en-GB"}
+    if phone:
+        options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(java_script_enabled=javascript, **options)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def settle(page, *, javascript=True):
+    """Wait until the page has loaded and, when scripts run, GOV.UK
+    Frontend has set it up."""
+    page.wait_for_load_state("load")
+    if javascript:
+        page.wait_for_selector("body.govuk-frontend-supported", state="attached")
+
+
+def assert_fits_a_phone(page, where):
+    """Fail if the page scrolls sideways on a 360px screen."""
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth,"
+        " inner: window.innerWidth})"
+    )
+    assert sizes["scroll"] <= sizes["inner"], f"{where} scrolls sideways: {sizes}"

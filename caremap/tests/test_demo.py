@@ -169,3 +169,27 @@ def test_demo_assessments_rescore_without_differences():
     total = Assessment.objects.submitted().count()
     assert total >= 80
     assert f"Checked {total} completed assessments: no differences." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_people_have_plans_at_different_stages():
+    from django.utils import timezone
+
+    from caremap.careplans.models import CarePlan, Review
+
+    run_demo()
+    plans = CarePlan.objects.all()
+    with_plan = set(plans.values_list("person_id", flat=True))
+    active = Person.objects.filter(status=Person.Status.ACTIVE, navigator__isnull=False)
+    # Some people still have a plan to start.
+    assert 0 < len(with_plan) < active.count()
+    goal_counts = {plan.goals.count() for plan in plans}
+    assert goal_counts == {1, 2, 3}
+    reviewed = plans.filter(reviews__isnull=False).distinct()
+    assert 0 < reviewed.count() < plans.count()
+    for review in Review.objects.select_related("assessment", "plan"):
+        assert review.assessment.person_id == review.plan.person_id
+        assert review.plan.versions.count() == 2
+    today = timezone.localdate()
+    assert plans.filter(review_due_on__lt=today).exists()
+    assert plans.filter(review_due_on__gte=today).exists()

@@ -419,7 +419,10 @@ def test_a_navigator_completes_an_assessment_with_a_person(
     )
     expect(page.locator("#change-table tbody tr").first).to_be_visible()
     expect(
-        page.get_by_role("link", name=re.compile(rf"{earlier.submitted_at:%-d %B %Y}$"))
+        page.get_by_role(
+            "link",
+            name=re.compile(rf"{timezone.localtime(earlier.submitted_at):%-d %B %Y}$"),
+        )
     ).to_be_visible()
     check_profile(page, version, "the profile with change", check=assert_accessible)
     # The table of changes, like every other part, fits a phone's width.

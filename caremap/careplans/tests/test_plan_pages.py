@@ -1,6 +1,7 @@
 """A person's plan, its maps, and starting a plan from a suggestion."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -205,3 +206,32 @@ def test_the_goal_map_costs_the_same_with_more_parts(world, sign_in, plan):
             soup_of(client.get(reverse("careplans:goal-map", args=[target.pk])))
         counts.append(len(queries))
     assert counts[1] <= counts[0], counts
+
+
+def test_the_plan_downloads_as_a_pdf_with_a_page_per_map(world, sign_in, plan):
+    from caremap.privacy.models import AuditEvent
+    from caremap.tests.test_pdf import page_sizes, pdf_objects
+
+    fill(plan, world.alice, goals=2)
+    client = sign_in(world.alice)
+    response = client.get(reverse("careplans:plan-pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert page_sizes(pdf) == {(595.28, 841.89)}
+    # The outline, the plan map and one map per goal: at least four pages.
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf_objects(pdf))) >= 4
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, person=world.alices_person
+    ).exists()
+    letter = client.get(reverse("careplans:plan-pdf", args=[plan.pk]) + "?size=letter")
+    assert page_sizes(letter.content) == {(612.0, 792.0)}
+    assert (
+        sign_in(world.oscar)
+        .get(reverse("careplans:plan-pdf", args=[plan.pk]))
+        .status_code
+        == 404
+    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from caremap.accounts.models import User
 from caremap.assessments.samples import complete_assessment, plausible_answers
-from caremap.careplans.samples import plan_from_suggestions
+from caremap.careplans.samples import plan_from_suggestions, review_plan
 from caremap.directory import demo as demo_directory
 from caremap.directory.actions import load_demo_directory, load_places
 from caremap.directory.models import AreaDirectory, Editor, Listing
@@ -52,6 +52,7 @@ PLURALS = {
     "directory entry": "directory entries",
     "place": "places",
     "care plan": "care plans",
+    "review": "reviews",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
@@ -404,22 +405,36 @@ class Command(BaseCommand):
         for index, person in enumerate(people):
             if index % 4 == 3 or person.care_plans.exists():
                 continue
-            latest = (
+            done = list(
                 person.assessments.submitted()
                 .select_related("instrument")
-                .order_by("-submitted_at")
-                .first()
+                .order_by("submitted_at")
             )
-            if latest is None:
+            if not done:
                 continue
-            plan_from_suggestions(
-                latest,
+            # Half the plans began at the assessment before last and were
+            # reviewed at the latest one; a few began then and are overdue
+            # for review, so the home page has some to show; the rest began
+            # at the latest assessment.
+            reviewed = index % 2 == 0 and len(done) >= 2
+            overdue = index % 8 == 1 and len(done) >= 2
+            first = done[-2] if reviewed or overdue else done[-1]
+            plan = plan_from_suggestions(
+                first,
                 by=person.navigator,
                 goals=1 + index % 3,
                 steps_done=index % 3,
-                today=timezone.localdate(latest.submitted_at),
+                today=timezone.localdate(first.submitted_at),
             )
             added["care plan"] += 1
+            if reviewed:
+                review_plan(
+                    plan,
+                    done[-1],
+                    by=person.navigator,
+                    held_on=timezone.localdate(done[-1].submitted_at),
+                )
+                added["review"] += 1
 
     def load_directory(self, area, organisations, staff, added):
         if Listing.objects.in_area(area).exists():
