@@ -235,3 +235,23 @@ def test_the_plan_downloads_as_a_pdf_with_a_page_per_map(world, sign_in, plan):
         .status_code
         == 404
     )
+
+
+def test_a_step_with_a_service_offers_a_referral(world, sign_in, plan):
+    from caremap.directory import demo
+    from caremap.directory.actions import load_demo_directory
+
+    load_demo_directory(world.area)
+    (goal,) = fill(plan, world.alice)
+    service = demo.service_id_for("Afon Valley Peer Mentoring")
+    goal.actions.update(service_id=service)
+    page = soup_of(sign_in(world.alice).get(plan.get_absolute_url()))
+    link = page.find("a", href=re.compile(r"/referrals/new/\?service="))
+    assert link["href"] == (
+        reverse("referrals:create", args=[world.alices_person.pk])
+        + f"?service={service}"
+    )
+    # The referral form opens with that service chosen.
+    response = sign_in(world.alice).get(link["href"])
+    assert response.status_code == 200
+    assert "Afon Valley Peer Mentoring" in response.content.decode()

@@ -25,6 +25,7 @@ from caremap.accounts.models import User
 from caremap.assessments import actions as assessment_actions
 from caremap.assessments.models import Assessment
 from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.careplans.samples import plan_from_suggestions
 from caremap.directory.samples import bulk_services
 from caremap.instruments import scoring
 from caremap.instruments.actions import install_shipped
@@ -132,6 +133,7 @@ class Command(BaseCommand):
             self.measure(label, user, url, repeat)
         self.bench_assessments(organisation, navigators[0], repeat)
         self.bench_directory(area, navigators[0], repeat)
+        self.bench_careplans(navigators[0], repeat)
 
     def bench_assessments(self, organisation, navigator, repeat):
         install_shipped()
@@ -219,6 +221,28 @@ class Command(BaseCommand):
             f"rescore --check: {total} assessments in {elapsed:.2f} s "
             f"({elapsed / total * 1000:.2f} ms each)."
         )
+
+    def bench_careplans(self, navigator, repeat):
+        """A plan of five suggested goals, each with its template's steps,
+        strengths and a barrier, against the directory built above."""
+        latest = (
+            Assessment.objects.submitted()
+            .filter(person__navigator=navigator)
+            .select_related("instrument", "person")
+            .order_by("-submitted_at")
+            .first()
+        )
+        plan = plan_from_suggestions(latest, by=navigator, goals=5)
+        goal = plan.goals.first()
+        cases = [
+            ("suggested goals", reverse("careplans:suggestions", args=[latest.pk])),
+            ("care plan, 5 goals", reverse("careplans:plan", args=[plan.pk])),
+            ("care-planning map", reverse("careplans:plan-map", args=[plan.pk])),
+            ("goal map", reverse("careplans:goal-map", args=[goal.pk])),
+            ("review form", reverse("careplans:review", args=[plan.pk])),
+        ]
+        for label, url in cases:
+            self.measure(label, navigator, url, repeat)
 
     def bench_directory(self, area, navigator, repeat, services=1000):
         started = time.perf_counter()
