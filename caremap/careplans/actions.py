@@ -10,6 +10,7 @@ from caremap.careplans.models import (
     CarePlan,
     Goal,
     PlanChange,
+    PlanSettings,
     Resource,
     Solution,
     Strength,
@@ -367,3 +368,24 @@ def submit_review(
     plan.review_due_on = review_due_from(held_on, plan.organisation)
     CarePlan.objects.filter(pk=plan.pk).update(review_due_on=plan.review_due_on)
     return review
+
+
+@transaction.atomic
+def save_plan_settings(organisation, *, review_every_days, by):
+    """Set how often an organisation's plans are reviewed. Plans already
+    running keep their next review date; the new interval applies from
+    their next review."""
+    settings_, _created = PlanSettings.objects.get_or_create(organisation=organisation)
+    before = settings_.review_every_days
+    settings_.review_every_days = review_every_days
+    settings_.full_clean()
+    settings_.save()
+    record(
+        AuditEvent.Action.UPDATE,
+        by=by,
+        record=settings_,
+        organisation=organisation,
+        summary=f"Reviews every {review_every_days} days",
+        changes={"review_every_days": [before, review_every_days]},
+    )
+    return settings_

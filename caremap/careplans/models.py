@@ -11,6 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,7 +31,9 @@ class PlanSettings(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="plan_settings"
     )
     review_every_days = models.PositiveIntegerField(
-        _("days between reviews"), default=REVIEW_EVERY_DAYS_DEFAULT
+        _("days between reviews"),
+        default=REVIEW_EVERY_DAYS_DEFAULT,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
     )
 
     class Meta:

@@ -12,6 +12,11 @@ urlpatterns = [
     ),
     path("people/<int:person_pk>/plan/", views.person_plan, name="person-plan"),
     path("plans/<int:pk>/", views.plan, name="plan"),
+    path(
+        "organisation/<int:pk>/care-plans/",
+        views.plan_settings,
+        name="plan-settings",
+    ),
     path("plans/<int:pk>/map/", views.plan_map, name="plan-map"),
     path("plans/<int:pk>/plan.pdf", views.plan_pdf, name="plan-pdf"),
     path("goals/<int:pk>/map/", views.goal_map, name="goal-map"),

@@ -3,6 +3,8 @@ its maps."""
 
 from urllib.parse import urlencode
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,8 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from caremap.assessments.models import Assessment
 from caremap.careplans import actions, maps
 from caremap.careplans import suggestions as suggesting
-from caremap.careplans.models import CarePlan, Goal
+from caremap.careplans.models import (
+    REVIEW_EVERY_DAYS_DEFAULT,
+    CarePlan,
+    Goal,
+    PlanSettings,
+)
 from caremap.careplans.permissions import CHANGE, get_goal_for_user, get_plan_for_user
+from caremap.forms import Form as GovukForm
+from caremap.organisations.permissions import get_organisation_for_user
 from caremap.organisations.rules import person_level_organisation_ids
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -261,3 +270,49 @@ def plan_pdf(request, pk):
         summary=f"Downloaded the care plan as a PDF ({size})",
     )
     return pdf_response(pdf, f"care-plan-{timezone.localdate().isoformat()}.pdf")
+
+
+class PlanSettingsForm(GovukForm):
+    review_every_days = forms.IntegerField(
+        label=_("How many days between reviews?"),
+        help_text=_("Between 7 and 365. Most services review every 90 days."),
+        min_value=7,
+        max_value=365,
+        error_messages={
+            "required": _("Enter the number of days between reviews"),
+            "invalid": _("Enter a whole number of days, like 90"),
+            "min_value": _("Reviews must be at least 7 days apart"),
+            "max_value": _("Reviews must be no more than 365 days apart"),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
+        ),
+    )
+
+
+@login_required
+def plan_settings(request, pk):
+    """A manager sets how often the organisation's plans are reviewed."""
+    organisation = get_organisation_for_user(request, pk)
+    current = PlanSettings.objects.filter(organisation=organisation).first()
+    every = current.review_every_days if current else REVIEW_EVERY_DAYS_DEFAULT
+    form = PlanSettingsForm(request.POST or None, initial={"review_every_days": every})
+    if request.method == "POST" and form.is_valid():
+        actions.save_plan_settings(
+            organisation,
+            review_every_days=form.cleaned_data["review_every_days"],
+            by=request.user,
+        )
+        messages.success(request, gettext("Saved how often plans are reviewed."))
+        return redirect("careplans:plan-settings", organisation.pk)
+    return render(
+        request,
+        "careplans/settings.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "back_url": reverse(
+                "organisations:organisation-detail", args=[organisation.pk]
+            ),
+        },
+    )

@@ -26,6 +26,7 @@ def manager_pages(world):
         ("people:person-audit", [person]),
         ("organisations:organisation-detail", [organisation]),
         ("organisations:organisation-audit", [organisation]),
+        ("careplans:plan-settings", [organisation]),
         ("organisations:team-create", [organisation]),
         ("organisations:team-edit", [organisation, team]),
         ("organisations:member-create", [organisation]),

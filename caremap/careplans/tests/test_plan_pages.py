@@ -255,3 +255,31 @@ def test_a_step_with_a_service_offers_a_referral(world, sign_in, plan):
     response = sign_in(world.alice).get(link["href"])
     assert response.status_code == 200
     assert "Afon Valley Peer Mentoring" in response.content.decode()
+
+
+def test_a_manager_sets_how_often_plans_are_reviewed(world, sign_in):
+    from caremap.careplans.models import PlanSettings
+    from caremap.privacy.models import AuditEvent
+
+    url = reverse("careplans:plan-settings", args=[world.riverside.pk])
+    assert sign_in(world.alice).get(url).status_code == 403
+    assert sign_in(world.hugo).get(url).status_code == 403
+    client = sign_in(world.mia)
+    page = soup_of(client.get(url))
+    assert page.find("input", attrs={"name": "review_every_days"})["value"] == "90"
+    bad = soup_of(client.post(url, {"review_every_days": "3"}))
+    assert "Reviews must be at least 7 days apart" in bad.get_text()
+    assert not PlanSettings.objects.exists()
+    response = client.post(url, {"review_every_days": "60"})
+    assert response.status_code == 302
+    assert (
+        PlanSettings.objects.get(organisation=world.riverside).review_every_days == 60
+    )
+    assert AuditEvent.objects.filter(summary="Reviews every 60 days").exists()
+    today = datetime.date(2026, 11, 27)
+    plan, _ = actions.start_plan(world.alices_person, by=world.alice, today=today)
+    assert plan.review_due_on == datetime.date(2027, 1, 26)
+    detail = client.get(
+        reverse("organisations:organisation-detail", args=[world.riverside.pk])
+    )
+    assert url in detail.content.decode()
