@@ -97,9 +97,6 @@ class CarePlan(models.Model):
     def get_absolute_url(self):
         return reverse("careplans:plan", args=[self.pk])
 
-    def review_overdue(self, today=None):
-        return self.review_due_on < (today or timezone.localdate())
-
 
 class Goal(models.Model):
     class Status(models.TextChoices):

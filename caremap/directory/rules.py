@@ -112,7 +112,6 @@ def uses_any_directory(user):
 
 
 rules.add_perm("directory.search_area", reads_area_directory | area_directory_is_public)
-rules.add_perm("directory.search_as_staff", reads_area_directory)
 rules.add_perm("directory.use_directory", uses_any_directory)
 rules.add_perm("directory.keep_area", keeps_area_directory)
 rules.add_perm("directory.change_listing", keeps_listing)

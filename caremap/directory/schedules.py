@@ -19,7 +19,6 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
@@ -351,7 +350,3 @@ def next_meeting(
                     best = meetings[0]
                 break
     return best
-
-
-def local_zone(name: str):
-    return ZoneInfo(name)

@@ -12,7 +12,7 @@ then loaded in full.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -144,8 +144,7 @@ class Result:
     next_meeting: schedules.Meeting | None = None
     distance: float | None = None  # in the search's unit
     works_with_us: bool = False
-    nearest_location: int | None = None
-    tags: list = field(default_factory=list)
+    nearest_location: str | None = None
 
 
 @dataclass

@@ -222,10 +222,6 @@ class Referral(models.Model):
         return status in self.TRANSITIONS[self.status]
 
     @property
-    def is_waiting(self):
-        return self.status in self.WAITING_STATUSES
-
-    @property
     def made_on(self):
         return timezone.localdate(self.created_at)
 
