@@ -98,10 +98,30 @@ def settle(page, *, javascript=True):
         page.wait_for_selector("body.govuk-frontend-supported", state="attached")
 
 
+# The innermost elements whose right edge passes the screen's, named.
+STICKING_OUT = """(width) => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > width + 1)
+    .filter((e) => ![...e.children].some(
+        (c) => c.getBoundingClientRect().right > width + 1))
+    .slice(0, 5)
+    .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
+        + `.${[...e.classList].join('.')}`
+        + ` (right edge ${Math.round(e.getBoundingClientRect().right)})`)"""
+
+
 def assert_fits_a_phone(page, where):
-    """Fail if the page scrolls sideways on a 360px screen."""
+    """Fail if the page does not fit a 360px screen, naming what sticks out.
+
+    Two ways to not fit: the page scrolls sideways, or (what a phone browser
+    may do instead) it widens the layout to the content, so innerWidth grows
+    past the screen's 360px and nothing seems to scroll."""
     sizes = page.evaluate(
         "() => ({scroll: document.documentElement.scrollWidth,"
         " inner: window.innerWidth})"
     )
-    assert sizes["scroll"] <= sizes["inner"], f"{where} scrolls sideways: {sizes}"
+    fits = sizes["inner"] == PHONE["width"] and sizes["scroll"] <= sizes["inner"]
+    if not fits:
+        wide = page.evaluate(STICKING_OUT, PHONE["width"])
+        raise AssertionError(
+            f"{where} does not fit a 360px screen: {sizes}; sticking out: {wide}"
+        )

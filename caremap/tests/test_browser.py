@@ -10,13 +10,17 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from caremap.testing.browser import assert_accessible, axe_violations, launch_chromium
+from caremap.testing.browser import (
+    assert_accessible,
+    assert_fits_a_phone,
+    axe_violations,
+    launch_chromium,
+    new_page,
+    settle,
+)
 from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running
@@ -32,32 +36,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="en-GB",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser, phone=True)
     yield page
-    context.close()
-
-
-def settle(page):
-    """Wait until GOV.UK Frontend's JavaScript has set the page up."""
-    page.wait_for_load_state("load")
-    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
+    page.context.close()
 
 
 def sign_in(page, live_server, email, *, check=assert_accessible):
@@ -72,14 +60,19 @@ def sign_in(page, live_server, email, *, check=assert_accessible):
     settle(page)
 
 
-def no_horizontal_scrolling(page, where):
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+def test_the_phone_check_catches_content_too_wide(live_server, phone_page):
+    """Guards every phone test: content wider than the screen must fail
+    assert_fits_a_phone, whether the browser scrolls or widens the page."""
+    phone_page.goto(f"{live_server.url}/en/account/sign-in/")
+    settle(phone_page)
+    assert_fits_a_phone(phone_page, "the sign-in page")
+    phone_page.evaluate(
+        "() => document.querySelector('main').append(Object.assign("
+        "document.createElement('div'),"
+        " {id: 'too-wide', style: 'width: 600px', textContent: 'Wide'}))"
     )
-    assert sizes["inner"] == PHONE["width"], sizes
-    assert sizes["scroll"] <= sizes["inner"], (
-        f"{where} scrolls sideways at 360px: {sizes}"
-    )
+    with pytest.raises(AssertionError, match="div#too-wide"):
+        assert_fits_a_phone(phone_page, "the sign-in page with a wide box")
 
 
 def test_axe_runs_under_the_content_security_policy(live_server, page):
@@ -123,7 +116,7 @@ def test_pages_work_on_a_narrow_phone_screen(world, live_server, phone_page):
     page = phone_page
 
     def check(page, where):
-        no_horizontal_scrolling(page, where)
+        assert_fits_a_phone(page, where)
         assert_accessible(page, f"{where} at 360px")
 
     sign_in(page, live_server, world.alice.email, check=check)

@@ -18,14 +18,19 @@ from caremap.assessments import actions
 from caremap.assessments.models import Assessment
 from caremap.assessments.samples import complete_assessment, plausible_answers
 from caremap.privacy.models import AuditEvent
-from caremap.testing.browser import assert_accessible, launch_chromium
+from caremap.testing.browser import (
+    PHONE,
+    assert_accessible,
+    assert_fits_a_phone,
+    launch_chromium,
+    new_page,
+    settle,
+)
 from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEFAULT = "recovery-capital-profile"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 SECTIONS_BEFORE_STOPPING = 3
 OWN_WORDS = "Getting back into work."
 
@@ -43,66 +48,28 @@ def browser():
 def new_phone_page(browser):
     """new_phone_page() opens a page in a fresh phone-sized context: no
     cookies, as if on another visit or another device."""
-    contexts = []
+    pages = []
 
     def _new():
-        context = browser.new_context(
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            device_scale_factor=2,
-            locale="en-GB",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
+        page = new_page(browser, phone=True)
+        pages.append(page)
+        return page
 
     yield _new
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def settle(page):
-    """Wait until GOV.UK Frontend's JavaScript has set the page up."""
-    page.wait_for_load_state("load")
-    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
-
-
-def no_horizontal_scrolling(page, where):
-    """A phone browser widens the page to fit content that is too wide (so
-    innerWidth grows) instead of, or as well as, letting it scroll; both
-    fail here, naming the widest elements that stick out."""
-    sizes = page.evaluate(
-        """(width) => ({
-            scroll: document.documentElement.scrollWidth,
-            inner: window.innerWidth,
-            wide: [...document.querySelectorAll('body *')]
-                .filter((e) => e.getBoundingClientRect().right > width + 1)
-                .filter((e) => ![...e.children].some(
-                    (c) => c.getBoundingClientRect().right > width + 1))
-                .slice(0, 5)
-                .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
-                    + `.${[...e.classList].join('.')}`
-                    + ` (right edge ${Math.round(e.getBoundingClientRect().right)})`),
-        })""",
-        PHONE["width"],
-    )
-    assert sizes["inner"] == PHONE["width"] and sizes["scroll"] <= sizes["inner"], (
-        f"{where} is wider than a 360px screen: {sizes}"
-    )
-
-
+# Which elements stick out past a phone's width: named in a failure message.
 def check_phone_page(page, where):
-    no_horizontal_scrolling(page, where)
+    assert_fits_a_phone(page, where)
     assert_accessible(page, f"{where} at 360px")
 
 
@@ -320,7 +287,7 @@ def test_a_person_completes_an_assessment_alone_on_a_phone(
     ):
         expect(page).to_have_url(section_path(link_url, section))
         expect(page.get_by_role("heading", level=1)).to_have_text(str(section.title))
-        no_horizontal_scrolling(page, f"section {number + 1}")
+        assert_fits_a_phone(page, f"section {number + 1}")
         answers |= answer_section(page)
         continue_from_section(page)
 
@@ -428,7 +395,7 @@ def test_a_navigator_completes_an_assessment_with_a_person(
     # The table of changes, like every other part, fits a phone's width.
     page.set_viewport_size(PHONE)
     expect(page.locator("#change-table")).to_be_visible()
-    no_horizontal_scrolling(page, "the profile with change")
+    assert_fits_a_phone(page, "the profile with change")
 
     submitted = Assessment.objects.submitted().filter(person=person)
     assert submitted.count() == 2

@@ -17,13 +17,17 @@ from caremap.directory import demo
 from caremap.directory.actions import load_demo_directory, load_places
 from caremap.directory.models import AreaDirectory, Listing
 from caremap.referrals.models import Rating, Referral
-from caremap.testing.browser import assert_accessible, launch_chromium
+from caremap.testing.browser import (
+    assert_accessible,
+    assert_fits_a_phone,
+    launch_chromium,
+    new_page,
+    settle,
+)
 from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 PEER_MENTORING = "Afon Valley Peer Mentoring"
 PEER_SUPPORT = "Peer and mutual-aid recovery support"
 NEW_DESCRIPTION = "Weekly one-to-one mentoring with someone who has been there."
@@ -40,26 +44,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="en-GB",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser, phone=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
@@ -69,41 +63,14 @@ def directory(world, instruments):
     return world
 
 
-# Page helpers (small local copies: the other browser test modules define
-# fixtures and tests, so importing from them would collect their tests here).
+# Page helpers (small local ones: the other browser test modules define
+# fixtures and tests, so importing from them would collect their tests here;
+# the shared ones are in caremap.testing.browser).
 
 
-def settle(page):
-    """Wait until GOV.UK Frontend's JavaScript has set the page up."""
-    page.wait_for_load_state("load")
-    page.wait_for_selector("body.govuk-frontend-supported", state="attached")
-
-
-def no_horizontal_scrolling(page, where):
-    """Fail, naming the widest elements that stick out, if the page is wider
-    than a 360px phone screen."""
-    sizes = page.evaluate(
-        """(width) => ({
-            scroll: document.documentElement.scrollWidth,
-            inner: window.innerWidth,
-            wide: [...document.querySelectorAll('body *')]
-                .filter((e) => e.getBoundingClientRect().right > width + 1)
-                .filter((e) => ![...e.children].some(
-                    (c) => c.getBoundingClientRect().right > width + 1))
-                .slice(0, 5)
-                .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
-                    + `.${[...e.classList].join('.')}`
-                    + ` (right edge ${Math.round(e.getBoundingClientRect().right)})`),
-        })""",
-        PHONE["width"],
-    )
-    assert sizes["inner"] == PHONE["width"] and sizes["scroll"] <= sizes["inner"], (
-        f"{where} is wider than a 360px screen: {sizes}"
-    )
-
-
+# Which elements stick out past a phone's width: named in a failure message.
 def check_phone_page(page, where):
-    no_horizontal_scrolling(page, where)
+    assert_fits_a_phone(page, where)
     assert_accessible(page, f"{where} at 360px")
 
 
