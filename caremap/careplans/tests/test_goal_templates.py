@@ -36,6 +36,21 @@ def test_the_shipped_pack_is_valid_and_complete(instrument, pack_data):
     assert validation.coverage_gaps(pack, instrument) == []
 
 
+def test_every_word_of_the_shipped_pack_is_in_welsh_too(pack_data):
+    pack = TemplatePack.from_dict(pack_data)
+    texts = []
+    for template in pack.templates:
+        texts += [(template.id, "title", template.title)]
+        texts += [(template.id, "description", template.description)]
+        for number, step in enumerate(template.actions, start=1):
+            texts += [(template.id, f"step {number}", step.what)]
+            if step.how_we_know:
+                texts += [(template.id, f"step {number} measure", step.how_we_know)]
+    missing = [(id_, part) for id_, part, text in texts if not text.cy.strip()]
+    assert missing == []
+    assert len(texts) > 400
+
+
 def test_listing_kinds_match_the_directory():
     assert tuple(Listing.Kind.values) == validation.LISTING_KINDS
 
