@@ -5,6 +5,8 @@
 #   caremap/static/caremap/caremap.css                   de-branded GOV.UK Frontend + Caremap rules
 #   caremap/static/caremap/govuk-frontend.min.js         GOV.UK Frontend ES module (source-map comment dropped)
 #   caremap/static/caremap/govuk-frontend-LICENSE.txt    its MIT licence notice
+#   caremap/static/caremap/htmx.min.js                   htmx, for editing in place
+#   caremap/static/caremap/htmx-LICENSE.txt              its BSD Zero Clause licence
 #
 # No GOV.UK assets are copied: dist/govuk/assets/ holds only brand material
 # (GDS Transport fonts, crown/crest, GOV.UK icons, favicons, manifest, Open
@@ -74,6 +76,12 @@ SOFTWARE.
 EOF
 fi
 
+# htmx ships a ready-made minified build and its licence.
+htmx="$here/node_modules/htmx.org"
+echo "htmx.org $(node -p 'require("htmx.org/package.json").version')"
+cp "$htmx/dist/htmx.min.js" "$out/htmx.min.js"
+cp "$htmx/LICENSE" "$out/htmx-LICENSE.txt"
+
 # Guard against brand material creeping back in (e.g. after an upgrade).
 if grep -qi 'GDS Transport\|@font-face' "$out/caremap.css"; then
   echo "error: caremap.css contains the GDS Transport font" >&2
@@ -88,4 +96,5 @@ if grep -q 'url(' "$out/caremap.css"; then
   exit 1
 fi
 
-ls -l "$out/caremap.css" "$out/govuk-frontend.min.js" "$out/govuk-frontend-LICENSE.txt"
+ls -l "$out/caremap.css" "$out/govuk-frontend.min.js" "$out/govuk-frontend-LICENSE.txt" \
+  "$out/htmx.min.js" "$out/htmx-LICENSE.txt"

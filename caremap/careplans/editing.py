@@ -9,6 +9,8 @@ top. A resubmission whose only "change since" is itself just goes back to
 the plan, so a double click never adds a thing twice.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
-from caremap.careplans import actions, suggestions
+from caremap.careplans import actions, suggestions, views
 from caremap.careplans.forms import (
     ActionForm,
     BarrierForm,
@@ -74,6 +76,11 @@ CHANGE_WORDS = {
         "%(who)s removed something that could get in the way: %(what)s"
     ),
 }
+
+PAGE = "careplans/edit/page.html"
+FRAGMENT = "careplans/edit/fragment.html"
+# The places on the plan page an editor can be drawn in (see plan.html).
+PLACE = re.compile(r"new-goal|goal-[0-9]+-editor")
 
 REMOVABLE = {
     "goal": Goal,
@@ -185,6 +192,15 @@ def _current_revision(plan, changes):
     return CarePlan.objects.values_list("revision", flat=True).get(pk=plan.pk)
 
 
+def _place(request):
+    """The id of the place on the plan page where htmx draws this editor, or
+    None when it is a page of its own (no JavaScript, or opened directly)."""
+    if not request.htmx:
+        return None
+    target = request.htmx.target or ""
+    return target if PLACE.fullmatch(target) else None
+
+
 def _edit_page(
     request,
     *,
@@ -192,35 +208,55 @@ def _edit_page(
     make_form,
     save,
     expected_summary,
-    done,
+    goal_of,
     success,
     template,
     context,
 ):
-    """The flow every editor page shares.
+    """The flow every editor shares, as a page of its own or drawn in place.
 
     `make_form(data)` builds the form, bound or not; `save(form)` makes the
     change through actions.py; `expected_summary(form)` is the history line
-    it would write; `done(saved, form)` is where to go afterwards (`saved` is
-    None when the change turns out to be already made)."""
-    form = make_form(drafts.form_data(request))
+    it would write; `goal_of(saved, form)` is the goal to go back to
+    afterwards, if any (`saved` is None when the change turns out to be
+    already made)."""
+    place = _place(request)
+
+    def build(data):
+        form = make_form(data)
+        if place:
+            form.auto_id = f"{place}-%s"
+        return form
+
+    def finish(saved, form, notice):
+        goal_pk = goal_of(saved, form)
+        if place:
+            return views.goals_in_place(
+                request, plan.pk, notice={"text": notice, "goal": goal_pk}
+            )
+        messages.add_message(
+            request,
+            messages.SUCCESS if saved is not None else messages.INFO,
+            notice,
+        )
+        return redirect(plan_url(plan, goal_pk))
+
+    form = build(drafts.form_data(request))
     changes = []
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
         except actions.StaleEdit as stale:
             if _is_repeat(stale.changes, request.user, expected_summary(form)):
-                messages.info(request, gettext("That was already saved."))
-                return redirect(done(None, form))
+                return finish(None, form, gettext("That was already saved."))
             changes = stale.changes
             data = request.POST.copy()
             data["revision"] = str(_current_revision(plan, changes))
-            form = make_form(data)
+            form = build(data)
         except ValidationError as error:
             form.add_model_errors(error)
         else:
-            messages.success(request, success(saved))
-            return redirect(done(saved, form))
+            return finish(saved, form, success(saved))
     return render(
         request,
         template,
@@ -229,6 +265,8 @@ def _edit_page(
             "plan": plan,
             "person": plan.person,
             "changes": [describe(change) for change in changes],
+            "frame": FRAGMENT if place else PAGE,
+            "place": place,
             **context,
         },
     )
@@ -292,12 +330,12 @@ def goal_add(request, pk):
         if template.domain in dict(domains):
             initial["domain"] = template.domain
 
-    def done(goal, form):
+    def goal_of(goal, form):
         if goal is None:
             # Sent twice: the goal the first sending added.
             wording = form.cleaned_data["wording"]
             goal = plan.goals.filter(wording=wording).order_by("pk").last()
-        return plan_url(plan, goal.pk if goal else None)
+        return goal.pk if goal else None
 
     def save(form):
         return actions.add_goal(
@@ -315,7 +353,7 @@ def goal_add(request, pk):
         expected_summary=lambda form: summary(
             "Goal added", form.cleaned_data["wording"]
         ),
-        done=done,
+        goal_of=goal_of,
         success=lambda goal: gettext("Goal added: %(goal)s") % {"goal": goal.wording},
         template="careplans/edit/goal_form.html",
         context={"back_url": plan_url(plan), "goal": None},
@@ -346,7 +384,7 @@ def goal_edit(request, pk):
         expected_summary=lambda form: summary(
             "Goal changed", form.cleaned_data["wording"]
         ),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda saved: gettext("Your goal has been saved."),
         template="careplans/edit/goal_form.html",
         context={"back_url": plan_url(plan, goal.pk), "goal": goal},
@@ -389,7 +427,7 @@ def action_add(request, pk):
             **form.action_fields(),
         ),
         expected_summary=lambda form: summary("Step added", form.cleaned_data["what"]),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda step: gettext("Step added: %(step)s") % {"step": step.what},
         template="careplans/edit/action_form.html",
         context={"back_url": plan_url(plan, goal.pk), "goal": goal, "step": None},
@@ -428,7 +466,7 @@ def action_edit(request, pk):
         expected_summary=lambda form: summary(
             "Step changed", form.cleaned_data["what"]
         ),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda saved: gettext("The step has been saved."),
         template="careplans/edit/action_form.html",
         context={"back_url": plan_url(plan, goal.pk), "goal": goal, "step": step},
@@ -480,7 +518,7 @@ def strength_add(request, pk):
         expected_summary=lambda form: summary(
             "Strength added", form.cleaned_data["wording"]
         ),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda strength: (
             gettext("Strength added: %(strength)s") % {"strength": strength.wording}
         ),
@@ -514,7 +552,7 @@ def resource_add(request, pk):
             **form.resource_fields(),
         ),
         expected_summary=expected,
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda resource: (
             gettext("Resource added: %(resource)s") % {"resource": resource.name}
         ),
@@ -544,7 +582,7 @@ def barrier_add(request, pk):
         expected_summary=lambda form: summary(
             "Barrier added", form.cleaned_data["wording"]
         ),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda barrier: (
             gettext("Added: %(barrier)s") % {"barrier": barrier.wording}
         ),
@@ -580,7 +618,7 @@ def barrier_edit(request, pk):
         expected_summary=lambda form: summary(
             "Barrier changed", form.cleaned_data["wording"]
         ),
-        done=lambda saved, form: plan_url(plan, goal.pk),
+        goal_of=lambda saved, form: goal.pk,
         success=lambda saved: gettext("Your changes have been saved."),
         template="careplans/edit/barrier_form.html",
         context={
@@ -619,7 +657,7 @@ def item_remove(request, pk, kind):
         # A removal sent twice finds nothing left to remove (404), so it can
         # never be mistaken for a repeat here.
         expected_summary=lambda form: None,
-        done=lambda saved, form: plan_url(plan, goal_pk),
+        goal_of=lambda saved, form: goal_pk,
         success=lambda saved: gettext("Removed: %(item)s") % {"item": removed_words},
         template="careplans/edit/remove.html",
         context={

@@ -10,7 +10,12 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caremap.careplans.models import Action, Goal
+from caremap.careplans.models import (
+    WHO_FOR_PERSON,
+    WHOSE_IDEA_FOR_PERSON,
+    Action,
+    Goal,
+)
 from caremap.forms import DatePartsField, Form
 
 DATE_HINT = _("For example, 27 3 2027")
@@ -22,15 +27,9 @@ DATE_ERRORS = {
 NOT_IN_THE_PAST = _("The date must be today or in the future")
 
 GOAL_PROPOSED_BY = [
-    (Goal.ProposedBy.PERSON, _("Yours")),
-    (Goal.ProposedBy.NAVIGATOR, _("Your navigator’s")),
-    (Goal.ProposedBy.TOGETHER, _("You came up with it together")),
+    (value, WHOSE_IDEA_FOR_PERSON[value]) for value in Goal.ProposedBy.values
 ]
-STEP_WHO = [
-    (Action.Who.PERSON, _("You")),
-    (Action.Who.NAVIGATOR, _("Your navigator")),
-    (Action.Who.SOMEONE_ELSE, _("Someone else")),
-]
+STEP_WHO = [(value, WHO_FOR_PERSON[value]) for value in Action.Who.values]
 
 # Choosing this instead of a strength from the profile.
 OWN_WORDS = "own"
@@ -75,7 +74,7 @@ class GoalForm(PlanForm):
         label=_("The goal, in your own words"),
         help_text=_("How you would say it, for example “Get back to work”."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter the goal in the person's own words")},
+        error_messages={"required": _("Write the goal in your own words")},
     )
     template = forms.CharField(
         widget=forms.HiddenInput,
@@ -105,9 +104,9 @@ class GoalForm(PlanForm):
         error_messages={"required": _("Choose whose idea the goal was")},
     )
     person_agreed = forms.BooleanField(
-        label=_("The person agrees with this goal"),
+        label=_("I agree with this goal"),
         help_text=_("It is your plan: a goal is only saved once you agree with it."),
-        error_messages={"required": _("Check the person agrees with this goal")},
+        error_messages={"required": _("Tick the box to say you agree with this goal")},
     )
     status = forms.ChoiceField(
         label=_("How is it going?"),

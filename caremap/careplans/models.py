@@ -98,6 +98,21 @@ class CarePlan(models.Model):
         return reverse("careplans:plan", args=[self.pk])
 
 
+# The plan is written for the person it belongs to (it is shown to them on
+# the navigator's screen and taken away as a PDF), so who did what is said
+# to them: "yours", "your navigator".
+WHOSE_IDEA_FOR_PERSON = {
+    "person": _("Yours"),
+    "navigator": _("Your navigator’s"),
+    "together": _("You came up with it together"),
+}
+WHO_FOR_PERSON = {
+    "person": _("You"),
+    "navigator": _("Your navigator"),
+    "someone-else": _("Someone else"),
+}
+
+
 class Goal(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Working on it")
@@ -137,6 +152,9 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.wording
+
+    def whose_idea(self):
+        return WHOSE_IDEA_FOR_PERSON.get(self.proposed_by, self.proposed_by)
 
 
 class Action(models.Model):
@@ -185,6 +203,12 @@ class Action(models.Model):
 
     def __str__(self):
         return self.what
+
+    def doer(self):
+        """Who will do it, said to the person."""
+        if self.who == self.Who.SOMEONE_ELSE:
+            return self.who_else
+        return WHO_FOR_PERSON.get(self.who, self.who)
 
     def clean(self):
         # A new step is planned for today or later; an old one may well be

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import reswap, retarget
 
 from caremap.assessments.models import Assessment
 from caremap.careplans import actions, maps
@@ -155,25 +156,39 @@ def person_plan(request, person_pk):
 @login_required
 def plan(request, pk):
     checked = get_plan_for_user(request, pk)
-    plan = maps.plan_with_parts(CarePlan.objects.filter(pk=pk)).get()
+    return render(request, "careplans/plan.html", _plan_context(request, checked))
+
+
+def goals_in_place(request, pk, *, notice):
+    """The plan's goals, drawn again after a change made in place (see
+    editing.py), with a note of what happened beside the goal it was made to.
+    The permission was checked, and the change audited, by the editor."""
+    checked = CarePlan.objects.select_related("person").get(pk=pk)
+    response = render(
+        request,
+        "careplans/plan.html#goals",
+        _plan_context(request, checked, notice=notice),
+    )
+    return reswap(retarget(response, "#plan-goals"), "innerHTML")
+
+
+def _plan_context(request, checked, *, notice=None):
+    plan = maps.plan_with_parts(CarePlan.objects.filter(pk=checked.pk)).get()
     plan.person = checked.person
     latest = _latest_assessment(plan.person)
     instrument = latest.instrument.instrument if latest else None
     titles = {d.id: str(d.title) for d in instrument.domains} if instrument else {}
-    return render(
-        request,
-        "careplans/plan.html",
-        {
-            "plan": plan,
-            "person": plan.person,
-            "goals": list(plan.goals.all()),
-            "titles": titles,
-            "latest": latest,
-            "today": timezone.localdate(),
-            "can_edit": request.user.has_perm(CHANGE, plan.person)
-            and plan.status == CarePlan.Status.ACTIVE,
-        },
-    )
+    return {
+        "plan": plan,
+        "person": plan.person,
+        "goals": list(plan.goals.all()),
+        "titles": titles,
+        "latest": latest,
+        "today": timezone.localdate(),
+        "can_edit": request.user.has_perm(CHANGE, plan.person)
+        and plan.status == CarePlan.Status.ACTIVE,
+        "notice": notice,
+    }
 
 
 def _capitals_and_needs(person):

@@ -5,7 +5,6 @@ import datetime
 import random
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,104 +19,20 @@ from caremap.careplans.models import (
     Resource,
     Strength,
 )
-from caremap.directory.actions import load_demo_directory
+from caremap.careplans.tests.support import (
+    assert_error,
+    date_parts,
+    goal_data,
+    in_future,
+    revision,
+    soup_of,
+    step_data,
+)
 from caremap.directory.models import Listing
 from caremap.privacy.models import AuditEvent
 
 TEMPLATE_ID = "housing-safe-home"
 TEMPLATE_TITLE = "A safe and settled place to live"
-
-
-@pytest.fixture
-def plan(world, instruments):
-    plan, _created = actions.start_plan(world.alices_person, by=world.alice)
-    return plan
-
-
-@pytest.fixture
-def goal(world, plan):
-    return actions.add_goal(
-        plan,
-        by=world.alice,
-        wording="Get back into walking",
-        proposed_by=Goal.ProposedBy.PERSON,
-        person_agreed=True,
-    )
-
-
-@pytest.fixture
-def step(world, goal):
-    return actions.add_action(
-        goal,
-        by=world.alice,
-        what="Walk to the park on Saturday",
-        who=Action.Who.PERSON,
-        due_on=timezone.localdate() + datetime.timedelta(days=7),
-    )
-
-
-@pytest.fixture
-def directory(world):
-    load_demo_directory(world.area)
-    return world
-
-
-def revision(plan):
-    return CarePlan.objects.get(pk=plan.pk).revision
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def error_texts(response):
-    soup = soup_of(response)
-    summary = [
-        li.get_text(" ", strip=True) for li in soup.select(".govuk-error-summary li")
-    ]
-    beside = [p.get_text(" ", strip=True) for p in soup.select(".govuk-error-message")]
-    return summary, beside
-
-
-def assert_error(response, message):
-    assert response.status_code == 200
-    summary, beside = error_texts(response)
-    assert message in summary
-    assert any(message in text for text in beside)
-
-
-def in_future(days=14):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return day
-
-
-def date_parts(name, day):
-    return {
-        f"{name}_day": day.day,
-        f"{name}_month": day.month,
-        f"{name}_year": day.year,
-    }
-
-
-def goal_data(plan, **overrides):
-    return {
-        "revision": revision(plan),
-        "wording": "Find a place of my own",
-        "domain": "",
-        "proposed_by": "together",
-        "person_agreed": "on",
-        **overrides,
-    }
-
-
-def step_data(plan, **overrides):
-    return {
-        "revision": revision(plan),
-        "what": "Ring the housing team",
-        "who": "person",
-        **date_parts("due_on", in_future()),
-        **overrides,
-    }
 
 
 # Every page, and who may open it.
@@ -244,8 +159,8 @@ def test_adding_a_goal(world, plan, sign_in):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"wording": "  "}, "Enter the goal in the person's own words"),
-        ({"person_agreed": ""}, "Check the person agrees with this goal"),
+        ({"wording": "  "}, "Write the goal in your own words"),
+        ({"person_agreed": ""}, "Tick the box to say you agree with this goal"),
         ({"proposed_by": ""}, "Choose whose idea the goal was"),
         (
             date_parts("target_date", datetime.date(2020, 1, 1)),
@@ -282,7 +197,7 @@ def test_a_template_gives_a_starting_point(world, plan, sign_in):
         page.select_one("select[name=domain] option[selected]")["value"]
         == "housing-and-safety"
     )
-    assert "Change it into the person's own words" in page.get_text()
+    assert "Change it into your own words" in page.get_text()
     response = client.post(
         url,
         goal_data(

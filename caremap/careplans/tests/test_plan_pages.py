@@ -208,6 +208,13 @@ def test_the_goal_map_costs_the_same_with_more_parts(world, sign_in, plan):
     assert counts[1] <= counts[0], counts
 
 
+def pdf_text(string):
+    """A PDF string object's text: (literal) or <hex UTF-16 with a BOM>."""
+    if string.startswith(b"<"):
+        return bytes.fromhex(string[1:-1].decode()).decode("utf-16")
+    return string[1:-1].decode("latin-1")
+
+
 def test_the_plan_downloads_as_a_pdf_with_a_page_per_map(world, sign_in, plan):
     from caremap.privacy.models import AuditEvent
     from caremap.tests.test_pdf import page_sizes, pdf_objects
@@ -222,8 +229,20 @@ def test_the_plan_downloads_as_a_pdf_with_a_page_per_map(world, sign_in, plan):
     )
     assert pdf.startswith(b"%PDF-")
     assert page_sizes(pdf) == {(595.28, 841.89)}
+    objects = pdf_objects(pdf)
     # The outline, the plan map and one map per goal: at least four pages.
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf_objects(pdf))) >= 4
+    assert len(re.findall(rb"/Type\s*/Page\b", objects)) >= 4
+    # Tagged PDF/UA-1 in the page's language, and each map a figure whose
+    # alternative text says what it shows.
+    assert b"/StructTreeRoot" in objects
+    assert b'pdfuaid:part="1"' in objects
+    assert b"/Lang (en)" in objects
+    alts = [
+        pdf_text(alt) for alt in re.findall(rb"/Alt\s*(\([^)]*\)|<[^>]*>)", objects)
+    ]
+    assert len(alts) == 1 + plan.goals.count()
+    for goal in plan.goals.all():
+        assert any(goal.wording in alt for alt in alts), (goal.wording, alts)
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORT, person=world.alices_person
     ).exists()

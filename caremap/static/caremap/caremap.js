@@ -50,3 +50,53 @@ if (warning) {
 
   schedule();
 }
+
+// Editing in place. Links and forms marked with hx-get/hx-post keep their
+// ordinary href/action, so without scripts each editor is a page of its
+// own; with htmx the server sends just the editor (or the goals, redrawn)
+// and this sets it up like a page load would: GOV.UK Frontend components
+// start, and focus moves to what appeared (an error summary or a success
+// note focuses itself when it starts; otherwise the element marked
+// data-focus), so keyboard and screen-reader users are taken to it.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.target;
+  if (!target || !target.isConnected) return;
+  target.querySelector("[data-focus]")?.focus();
+  initAll({ scope: target });
+});
+
+// A request that never got an answer (no connection, or the server failed)
+// swaps nothing, so what was typed stays on screen; say so beside the form.
+const notSent = (event) => {
+  const form = event.detail.elt.closest("form[data-send-error]");
+  if (!form) {
+    // A link: go to its page the ordinary way, which shows any error fully.
+    const link = event.detail.elt.closest("a[href]");
+    if (link) window.location.assign(link.href);
+    return;
+  }
+  let message = form.querySelector(".caremap-send-error");
+  if (!message) {
+    message = document.createElement("p");
+    message.className = "govuk-error-message caremap-send-error";
+    message.setAttribute("role", "alert");
+    form.prepend(message);
+  }
+  message.textContent = form.dataset.sendError;
+};
+document.addEventListener("htmx:sendError", notSent);
+document.addEventListener("htmx:responseError", notSent);
+document.addEventListener("htmx:timeout", notSent);
+
+// Cancel closes an editor drawn in place (its href still goes back to the
+// plan when scripts do not run) and returns focus to the goal it was in.
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest("[data-close-editor]");
+  if (!cancel) return;
+  const place = document.querySelector(cancel.dataset.closeEditor);
+  if (!place) return;
+  event.preventDefault();
+  const card = place.closest("[id^='goal-']:not([id$='-editor'])");
+  place.replaceChildren();
+  (card?.querySelector("h2[tabindex]") ?? document.querySelector("h1"))?.focus();
+});
