@@ -61,6 +61,11 @@ if (warning) {
 document.addEventListener("htmx:afterSettle", (event) => {
   const target = event.detail.target;
   if (!target || !target.isConnected) return;
+  // Notes from the page load are about an earlier change: only the latest
+  // one stays, or two "Success" notes would compete.
+  for (const old of document.querySelectorAll("[data-page-message]")) {
+    old.remove();
+  }
   target.querySelector("[data-focus]")?.focus();
   initAll({ scope: target });
 });
