@@ -111,6 +111,12 @@ WHO_FOR_PERSON = {
     "navigator": _("Your navigator"),
     "someone-else": _("Someone else"),
 }
+PARTICIPANT_FOR_PERSON = {
+    "person": _("You"),
+    "navigator": _("Your navigator"),
+    "family": _("Family or a carer"),
+    "someone-else": _("Someone else"),
+}
 
 
 class Goal(models.Model):
@@ -363,13 +369,13 @@ class Review(models.Model):
         return f"{self.plan_id} review {self.held_on}"
 
     def participant_labels(self):
-        labels = dict(self.Participant.choices)
+        """Who took part, said to the person."""
         names = []
         for value in self.participants:
             if value == self.Participant.SOMEONE_ELSE and self.who_else:
                 names.append(self.who_else)
-            elif value in labels:
-                names.append(labels[value])
+            elif value in PARTICIPANT_FOR_PERSON:
+                names.append(PARTICIPANT_FOR_PERSON[value])
         return names
 
 

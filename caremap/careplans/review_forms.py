@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from caremap.careplans.forms import DATE_ERRORS, DATE_HINT, PlanForm
 from caremap.careplans.models import (
     GOAL_PROGRESS,
+    PARTICIPANT_FOR_PERSON,
     STEP_PROGRESS,
     Action,
     Progress,
@@ -28,10 +29,7 @@ STEP_ANSWER_FROM_STATUS = {
 }
 
 PARTICIPANTS = [
-    (Review.Participant.PERSON, _("You")),
-    (Review.Participant.NAVIGATOR, _("Your navigator")),
-    (Review.Participant.FAMILY, _("Family or a carer")),
-    (Review.Participant.SOMEONE_ELSE, _("Someone else")),
+    (value, PARTICIPANT_FOR_PERSON[value]) for value in Review.Participant.values
 ]
 
 

@@ -177,7 +177,7 @@ def test_submitting_a_review(world, sign_in, plan, instruments):
     review = Review.objects.get()
     assert review.held_on == held_on and review.requested_by_person
     assert review.participants == ["person", "someone-else"]
-    assert review.participant_labels() == ["The person", "My sister"]
+    assert review.participant_labels() == ["You", "My sister"]
     assert review.assessment == assessment and review.submitted_by == world.alice
     assert review.what_changed == "Things have settled down at home."
     progress = {
@@ -356,7 +356,7 @@ def test_the_history_lists_every_version(
     headings = [h.get_text(strip=True) for h in page.select("ol h2")]
     assert headings == ["Version 3", "Version 2", "Version 1"]
     newest = text_of(page.find(id="version-3"))
-    assert "Bob Navigator" in newest and "The person, Their navigator" in newest
+    assert "Bob Navigator" in newest and "You, Your navigator" in newest
     assert f"Completed on {timezone.localdate():%-d %B %Y}" in newest
     assert "The plan before its first review" in text_of(page.find(id="version-1"))
     chooser = page.find("form", method="get")
