@@ -12,6 +12,7 @@ page costs a fixed number of queries however big the directory is.
 from __future__ import annotations
 
 import datetime
+import heapq
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -97,10 +98,58 @@ def for_assessment(assessment, *, organisation_ids=(), now=None) -> list[Offer]:
 def _add_resources(offers, area, organisation_ids, point, now):
     if not offers:
         return
+    listings = _candidates(offers, area, now)
+    rows = list(listings.values_list("pk", "service_id", "kind", "service__name"))
+    if not rows:
+        return
+    by_service = {service_id: pk for pk, service_id, _kind, _name in rows}
+    ours = set(
+        Relationship.objects.filter(
+            listing__in=listings, organisation_id__in=organisation_ids
+        ).values_list("listing_id", flat=True)
+    )
+    unit = settings.DIRECTORY_DISTANCE_UNIT
+    distances = distances_from(point, listings, by_service, unit)[0] if point else {}
+    placed = {
+        pk: (pk not in ours, distances.get(pk, float("inf")))
+        for pk, _service_id, _kind, _name in rows
+    }
+    contenders = [_contenders(pks, placed) for pks in _matches(offers, rows, listings)]
+    wanted = set().union(*contenders)
+    meetings = next_meetings(
+        listings, by_service, now, now + MEETINGS_WITHIN, only=wanted
+    )
+    names = {pk: name for pk, _service_id, _kind, name in rows}
+    rank = _ranks(wanted, placed, meetings, names)
+    chosen = [
+        heapq.nsmallest(RESOURCES_PER_SUGGESTION, pks, key=rank.__getitem__)
+        for pks in contenders
+    ]
+    loaded = {
+        listing.pk: listing
+        for listing in Listing.objects.filter(
+            pk__in={pk for pks in chosen for pk in pks}
+        ).select_related("service")
+    }
+    for offer, pks in zip(offers, chosen, strict=True):
+        offer.resources = [
+            LocalResource(
+                listing=loaded[pk],
+                works_with_us=pk in ours,
+                distance=distances.get(pk),
+                next_meeting=meetings.get(pk),
+                unit=unit,
+            )
+            for pk in pks
+        ]
+
+
+def _candidates(offers, area, now):
+    """The area's findable listings that could help with any of `offers`."""
     needs = {n for o in offers for n in o.suggestion.template.directory.needs}
     domains = {d for o in offers for d in o.suggestion.template.directory.domains}
     kinds = {k for o in offers for k in o.suggestion.template.directory.kinds}
-    listings = (
+    return (
         Listing.objects.in_area(area)
         .findable(timezone.localdate(now))
         .filter(
@@ -110,58 +159,51 @@ def _add_resources(offers, area, organisation_ids, point, now):
         )
         .distinct()
     )
-    rows = list(listings.values_list("pk", "service_id", "kind", "service__name"))
-    if not rows:
-        return
-    by_service = {service_id: pk for pk, service_id, _kind, _name in rows}
-    tags: dict[int, set] = {}
-    for listing_id, kind, value in ListingTag.objects.filter(
-        listing__in=listings
-    ).values_list("listing_id", "kind", "value"):
-        tags.setdefault(listing_id, set()).add((kind, value))
-    ours = set(
-        Relationship.objects.filter(
-            listing__in=listings, organisation_id__in=organisation_ids
-        ).values_list("listing_id", flat=True)
-    )
-    unit = settings.DIRECTORY_DISTANCE_UNIT
-    distances = distances_from(point, listings, by_service, unit)[0] if point else {}
-    meetings = next_meetings(listings, by_service, now, now + MEETINGS_WITHIN)
-    never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
-    chosen: dict[int, list[int]] = {}
-    for index, offer in enumerate(offers):
+
+def _matches(offers, rows, listings):
+    """For each offer, the pks of the candidate `rows` of one of its kinds or
+    tagged with one of its needs or domains."""
+    of_kind: dict[str, set] = {}
+    for pk, _service_id, kind, _name in rows:
+        of_kind.setdefault(kind, set()).add(pk)
+    tagged: dict[tuple, set] = {}
+    for listing_id, kind, value in ListingTag.objects.filter(
+        listing__in=listings, kind__in=[ListingTag.Kind.NEED, ListingTag.Kind.DOMAIN]
+    ).values_list("listing_id", "kind", "value"):
+        tagged.setdefault((kind, value), set()).add(listing_id)
+    matches = []
+    for offer in offers:
         links = offer.suggestion.template.directory
-        wanted = {(ListingTag.Kind.NEED, n) for n in links.needs} | {
-            (ListingTag.Kind.DOMAIN, d) for d in links.domains
-        }
-        matching = [
-            (
-                pk not in ours,
-                distances.get(pk, float("inf")),
-                meetings[pk].start if pk in meetings else never,
-                name.casefold(),
-                pk,
-            )
-            for pk, _service_id, kind, name in rows
-            if kind in links.kinds or tags.get(pk, set()) & wanted
-        ]
-        chosen[index] = [key[-1] for key in sorted(matching)[:RESOURCES_PER_SUGGESTION]]
-    wanted_pks = {pk for pks in chosen.values() for pk in pks}
-    loaded = {
-        listing.pk: listing
-        for listing in Listing.objects.filter(pk__in=wanted_pks).select_related(
-            "service"
+        groups = [of_kind.get(kind, ()) for kind in links.kinds]
+        groups += [tagged.get((ListingTag.Kind.NEED, n), ()) for n in links.needs]
+        groups += [tagged.get((ListingTag.Kind.DOMAIN, d), ()) for d in links.domains]
+        matches.append(set().union(*groups))
+    return matches
+
+
+def _contenders(pks, placed):
+    """Those of `pks` that could be among the first RESOURCES_PER_SUGGESTION.
+
+    Working with us and distance come before the next meeting in the
+    ranking, so only candidates placed no worse than the last of the first
+    few need their meetings worked out: with a postcode, that is usually
+    just the nearest few.
+    """
+    best = heapq.nsmallest(RESOURCES_PER_SUGGESTION, (placed[pk] for pk in pks))
+    return [pk for pk in pks if best and placed[pk] <= best[-1]]
+
+
+def _ranks(pks, placed, meetings, names):
+    """Sort keys for `pks`: those we work with, then the nearest, then the
+    soonest to meet, then by name."""
+    never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return {
+        pk: (
+            *placed[pk],
+            meetings[pk].start if pk in meetings else never,
+            names[pk].casefold(),
+            pk,
         )
+        for pk in pks
     }
-    for index, offer in enumerate(offers):
-        offer.resources = [
-            LocalResource(
-                listing=loaded[pk],
-                works_with_us=pk in ours,
-                distance=distances.get(pk),
-                next_meeting=meetings.get(pk),
-                unit=unit,
-            )
-            for pk in chosen[index]
-        ]

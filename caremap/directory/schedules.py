@@ -246,19 +246,24 @@ class Recurrence:
     def between(self, start: datetime.datetime, end: datetime.datetime):
         """Meetings that have not finished by `start` and begin before `end`
         (both aware)."""
+        return list(self._between(start, end))
+
+    def first_between(self, start, end) -> Meeting | None:
+        """The first of `between`: a next meeting needs no more, and working
+        out the rest was most of the cost of searching a large directory."""
+        return next(self._between(start, end), None)
+
+    def _between(self, start, end):
         local_start = start.astimezone(self.tz)
         local_end = end.astimezone(self.tz)
         # A day's slack either side covers offsets and meetings in progress.
         first_day = local_start.date() - datetime.timedelta(days=1)
         window_start = local_start.replace(tzinfo=None) - datetime.timedelta(days=1)
         window_end = local_end.replace(tzinfo=None) + datetime.timedelta(days=1)
-        return [
-            meeting
-            for meeting in map(
-                self._meeting, self._walls(first_day, window_start, window_end)
-            )
-            if self._overlaps(meeting, start, end)
-        ]
+        walls = self._walls(first_day, window_start, window_end)
+        for meeting in map(self._meeting, walls):
+            if self._overlaps(meeting, start, end):
+                yield meeting
 
     def _overlaps(self, meeting, start, end):
         finish = meeting.end or (
@@ -341,12 +346,9 @@ def next_meeting(
         recurrence = Recurrence(schedule, tz)
         if not recurrence.usable:
             continue
-        # Look a fortnight ahead first: most services meet that often.
-        windows = sorted({min(datetime.timedelta(days=15), horizon), horizon})
-        for window in windows:
-            meetings = recurrence.between(after, after + window)
-            if meetings:
-                if best is None or meetings[0].start < best.start:
-                    best = meetings[0]
-                break
+        # Meetings come in order, so the first is found without walking
+        # the rest of the horizon.
+        meeting = recurrence.first_between(after, after + horizon)
+        if meeting is not None and (best is None or meeting.start < best.start):
+            best = meeting
     return best

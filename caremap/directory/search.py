@@ -12,6 +12,7 @@ then loaded in full.
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass
 
 from django import forms
@@ -351,10 +352,32 @@ def run(area, data, *, page=1, organisation_ids=(), now=None, unit="mi"):
     return Search(results=results, total=len(keep), unit=unit, point=point, page=page)
 
 
-def next_meetings(listings, by_service, now, end):
+def next_meetings(listings, by_service, now, end, *, only=None):
     """{listing pk: its next meeting before `end`} for the `listings`
-    queryset, in two queries; `by_service` maps service id to listing pk."""
+    queryset, in two queries; `by_service` maps service id to listing pk.
+    With `only` (listing pks), the others' meetings are not worked out."""
     tz = timezone.get_current_timezone()
+    meetings = {}
+    # Many services keep the same timetable (every Tuesday at 19:00), and
+    # working out a meeting costs far more than comparing rows.
+    known = {}
+    for service_id, service_schedules in _schedules_by_service(listings).items():
+        pk = by_service.get(service_id)
+        if pk is None or (only is not None and pk not in only):
+            continue
+        timetable = tuple(map(_schedule_fields, service_schedules))
+        if timetable not in known:
+            known[timetable] = schedules.next_meeting(
+                service_schedules, now, tz, horizon=end - now
+            )
+        found = known[timetable]
+        if found and found.start < end:
+            meetings[pk] = found
+    return meetings
+
+
+def _schedules_by_service(listings):
+    """{service id: its schedule rows} for the `listings` queryset."""
     grouped: dict[str, list] = {}
     for row in Schedule.objects.filter(
         Q(service__listing__in=listings)
@@ -368,12 +391,7 @@ def next_meetings(listings, by_service, now, end):
     ).values("location__service_at_locations__service_id", *SCHEDULE_FIELDS):
         owner = row["location__service_at_locations__service_id"]
         grouped.setdefault(owner, []).append(row)
-    meetings = {}
-    for service_id, service_schedules in grouped.items():
-        found = schedules.next_meeting(service_schedules, now, tz, horizon=end - now)
-        if found and found.start < end and service_id in by_service:
-            meetings[by_service[service_id]] = found
-    return meetings
+    return grouped
 
 
 def distances_from(point, listings, by_service, unit):
@@ -410,6 +428,7 @@ SCHEDULE_FIELDS = (
     "opens_at",
     "closes_at",
 )
+_schedule_fields = operator.itemgetter(*SCHEDULE_FIELDS)
 
 
 def detailed(listings):

@@ -1,22 +1,42 @@
 """The goals a profile suggests, as a navigator sees them: in the agreed
 order, with the person's words and local help, for the right people only."""
 
+import datetime
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from caremap.assessments import actions as assessment_actions
 from caremap.assessments.samples import complete_assessment, plausible_answers
-from caremap.directory.actions import load_demo_directory
+from caremap.careplans.suggestions import RESOURCES_PER_SUGGESTION
+from caremap.directory.actions import load_demo_directory, load_places
+from caremap.directory.models import (
+    Listing,
+    ListingTag,
+    Location,
+    Organization,
+    Relationship,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
 from caremap.directory.samples import bulk_services
 from caremap.organisations.models import Area, Membership, Organisation
 from caremap.privacy.models import AuditEvent
 from caremap.testing.personas import make_person, make_user
 
 PEER_MENTORING = "Afon Valley Peer Mentoring"
+PEER_SUPPORT_GOAL = "Connect with people who understand recovery"
+LONDON = ZoneInfo("Europe/London")
+# Where the person lives in the tests where distance counts.
+HOME = (51.70, -3.40)
+# About a kilometre, going north.
+KM_OF_LATITUDE = 1 / 111.2
 
 
 def answers_with_needs(instrument):
@@ -173,3 +193,180 @@ def test_queries_do_not_grow_with_the_directory(
     assert big <= small, counts
     with django_assert_max_num_queries(small):
         client.get(url(assessment))
+
+
+# Which local help is chosen, and in what order ------------------------------
+#
+# Each test builds its own small directory in which every service offers
+# peer support (so all are candidates for the same suggestion), with more
+# candidates than a suggestion shows, and names chosen so that sorting by
+# name alone would give a different answer.
+
+
+def peer_support_service(area, name, *, meets=None, km_north=None):
+    """A listed service offering peer support; `meets` is (freq, byday,
+    opens_at, closes_at) and `km_north` puts its venue that far north of
+    HOME (no venue coordinates when None)."""
+    key = name.lower().replace(" ", "-")
+    organization = Organization.objects.create(
+        id=f"org-{key}", name=f"{name} Trust", description="-"
+    )
+    service = Service.objects.create(
+        id=f"service-{key}",
+        name=name,
+        description="Peer support.",
+        status="active",
+        organization=organization,
+    )
+    latitude = longitude = None
+    if km_north is not None:
+        latitude, longitude = HOME[0] + km_north * KM_OF_LATITUDE, HOME[1]
+    location = Location.objects.create(
+        id=f"location-{key}",
+        location_type="physical",
+        name=f"{name} venue",
+        latitude=latitude,
+        longitude=longitude,
+    )
+    at_location = ServiceAtLocation.objects.create(
+        id=f"sal-{key}", service=service, location=location
+    )
+    if meets:
+        freq, byday, opens_at, closes_at = meets
+        Schedule.objects.create(
+            id=f"schedule-{key}",
+            service_at_location=at_location,
+            freq=freq,
+            byday=byday,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+    listing = Listing.objects.create(service=service, area=area, kind="other")
+    ListingTag.objects.create(
+        listing=listing, kind=ListingTag.Kind.NEED, value="peer-support"
+    )
+    return listing
+
+
+def help_shown(client, assessment, when):
+    """(name, the rest of its line) for each service the peer-support
+    suggestion lists, as the page shows them at `when` (London time)."""
+    with time_machine.travel(datetime.datetime(*when, tzinfo=LONDON), tick=False):
+        soup = page(client, assessment)
+    card = card_titled(soup, PEER_SUPPORT_GOAL)
+    return [
+        (
+            link.get_text(strip=True),
+            " ".join(link.find_parent("li").get_text(" ", strip=True).split()),
+        )
+        for link in card.select("a[href*='/directory/services/']")
+    ]
+
+
+@pytest.fixture
+def own_directory(world, instruments):
+    """Alice's person assessed, in an area whose directory the test fills."""
+    version = instruments["recovery-capital-profile"]
+    world.assessment = complete_assessment(
+        world.alices_person,
+        version,
+        answers_with_needs(version.instrument),
+        by=world.alice,
+        when=timezone.now(),
+    )
+    return world
+
+
+def test_without_a_postcode_the_soonest_to_meet_come_first(own_directory, sign_in):
+    area = own_directory.area
+    # Monday 23 November 2026, 09:00.
+    now = (2026, 11, 23, 9, 0)
+    peer_support_service(area, "Alder Group", meets=("WEEKLY", "SA", "10:00", ""))
+    peer_support_service(area, "Birch Group", meets=("WEEKLY", "TU", "19:30", "21:00"))
+    peer_support_service(area, "Cedar Group", meets=("WEEKLY", "MO", "18:00", "19:00"))
+    # Finished at 08:30 today, so next Monday.
+    peer_support_service(area, "Anchor Group", meets=("WEEKLY", "MO", "07:30", "08:30"))
+    peer_support_service(area, "Damson Group", meets=("MONTHLY", "1TH", "12:00", ""))
+    peer_support_service(area, "Able Helpline")  # no times given
+    # Both meet on Wednesday at noon, so the name decides.
+    peer_support_service(area, "Fir Group", meets=("WEEKLY", "WE", "12:00", "13:00"))
+    peer_support_service(area, "Aspen Group", meets=("WEEKLY", "WE", "12:00", "13:00"))
+    assert Listing.objects.filter(area=area).count() > RESOURCES_PER_SUGGESTION
+
+    shown = help_shown(sign_in(own_directory.alice), own_directory.assessment, now)
+
+    assert shown == [
+        ("Cedar Group", "Cedar Group Next: Monday 23 November, 18:00 to 19:00"),
+        ("Birch Group", "Birch Group Next: Tuesday 24 November, 19:30 to 21:00"),
+        ("Aspen Group", "Aspen Group Next: Wednesday 25 November, 12:00 to 13:00"),
+    ]
+
+
+def test_later_in_the_week_the_order_follows_the_meetings(own_directory, sign_in):
+    area = own_directory.area
+    peer_support_service(area, "Alder Group", meets=("WEEKLY", "SA", "10:00", ""))
+    peer_support_service(area, "Birch Group", meets=("WEEKLY", "TU", "19:30", "21:00"))
+    peer_support_service(area, "Cedar Group", meets=("WEEKLY", "MO", "18:00", "19:00"))
+    peer_support_service(area, "Damson Group", meets=("MONTHLY", "1TH", "12:00", ""))
+    peer_support_service(area, "Able Helpline")
+    # Wednesday 25 November 2026, 14:00.
+    shown = help_shown(
+        sign_in(own_directory.alice), own_directory.assessment, (2026, 11, 25, 14, 0)
+    )
+    assert [name for name, _line in shown] == [
+        "Alder Group",  # Saturday 28 November
+        "Cedar Group",  # Monday 30 November
+        "Birch Group",  # Tuesday 1 December; Damson's is Thursday 3 December
+    ]
+
+
+def test_with_a_postcode_the_nearest_come_first(own_directory, sign_in):
+    area = own_directory.area
+    load_places(
+        [{"name": "CF99 9AB", "latitude": HOME[0], "longitude": HOME[1]}],
+        source="test",
+    )
+    own_directory.alices_person.postcode = "CF99 9AB"
+    own_directory.alices_person.save()
+    # Monday 23 November 2026, 09:00.
+    now = (2026, 11, 23, 9, 0)
+    far = peer_support_service(
+        area, "Zinnia Group", meets=("WEEKLY", "FR", "10:00", ""), km_north=12
+    )
+    Relationship.objects.create(listing=far, organisation=own_directory.riverside)
+    peer_support_service(
+        area, "Yarrow Group", meets=("WEEKLY", "SA", "10:00", ""), km_north=1
+    )
+    # The same distance away: the sooner meeting wins, not the name.
+    peer_support_service(
+        area, "Willow Group", meets=("WEEKLY", "MO", "18:00", ""), km_north=2
+    )
+    peer_support_service(
+        area, "Violet Group", meets=("WEEKLY", "TU", "18:00", ""), km_north=2
+    )
+    peer_support_service(
+        area, "Ash Group", meets=("WEEKLY", "MO", "10:00", ""), km_north=3
+    )
+    # No place to measure from: after every service that has one, however
+    # soon it meets.
+    peer_support_service(
+        area, "Able Helpline", meets=("WEEKLY", "MO,TU,WE,TH,FR,SA,SU", "09:30", "")
+    )
+
+    shown = help_shown(sign_in(own_directory.alice), own_directory.assessment, now)
+
+    assert shown == [
+        (
+            "Zinnia Group",
+            "Zinnia Group We work with them "
+            "Next: Friday 27 November at 10:00 7.5 miles away",
+        ),
+        (
+            "Yarrow Group",
+            "Yarrow Group Next: Saturday 28 November at 10:00 0.6 miles away",
+        ),
+        (
+            "Willow Group",
+            "Willow Group Next: Monday 23 November at 18:00 1.2 miles away",
+        ),
+    ]
