@@ -54,6 +54,12 @@ class GovukBoundField(BoundField):
             return f"{self.auto_id}_{missing}"
         return self.auto_id
 
+    def options(self):
+        """Each choice of a radio or checkbox group, with its hint when the
+        field gives one (`field.hints`, by value)."""
+        hints = getattr(self.field, "hints", {})
+        return [(choice, hints.get(choice.data["value"])) for choice in self]
+
     @property
     def described_by(self):
         ids = []

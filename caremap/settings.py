@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "caremap.directory",
     "caremap.referrals",
     "caremap.careplans",
+    "caremap.episodes",
     "caremap.privacy",
 ]
 

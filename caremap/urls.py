@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("organisation/", include("caremap.organisations.urls")),
     path("directory/", include("caremap.directory.urls")),
     path("", include("caremap.referrals.urls")),
+    path("", include("caremap.episodes.urls")),
     path("", include("caremap.careplans.urls")),
     path("admin/", admin.site.urls),
 )

@@ -28,6 +28,7 @@ class PersonForm(ModelForm):
             "date_of_birth",
             "gender",
             "pronouns",
+            "sex",
             "email",
             "phone",
             "address",
@@ -55,6 +56,7 @@ class PersonForm(ModelForm):
             ),
             "address": forms.Textarea(attrs={"rows": 3}),
             "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "sex": forms.RadioSelect,
             "preferred_contact_method": forms.RadioSelect,
             "preferred_language": forms.RadioSelect,
             "pathway": forms.RadioSelect,
@@ -77,6 +79,10 @@ class PersonForm(ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.fields["sex"].choices = [
+            *Person.Sex.choices,
+            ("", _("Not recorded, or prefers not to say")),
+        ]
         self.fields["pathway"].help_text = _(
             "The person's own choice. Every pathway is recorded without judgement."
         )

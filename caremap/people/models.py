@@ -83,6 +83,11 @@ class Person(models.Model):
         DIED = "died", _("Died")
         OTHER = "other", _("Other")
 
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Intersex or another sex")
+
     class ContactMethod(models.TextChoices):
         PHONE = "phone", _("Phone call")
         TEXT = "text", _("Text message")
@@ -127,6 +132,18 @@ class Person(models.Model):
         ),
     )
     pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
+    # Kept apart from gender on purpose: only the linkage key uses it.
+    sex = models.CharField(
+        _("sex, for linking records"),
+        max_length=8,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_(
+            "Used only to make the coded key that lets services in the area "
+            "see a return to treatment without sharing names. Leave it out "
+            "if the person prefers not to say."
+        ),
+    )
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.episodes.models import Episode
 from caremap.organisations.models import Membership
 from caremap.people import actions
 from caremap.people.forms import (
@@ -118,6 +119,9 @@ def person_detail(request, pk):
             .order_by("-submitted_at")
             .first(),
             **_referrals_card(person),
+            "current_episode": Episode.objects.filter(
+                person=person, organisation_id=person.organisation_id
+            ).first(),
         },
     )
 

@@ -22,6 +22,7 @@ from caremap.careplans.samples import plan_from_suggestions, review_plan
 from caremap.directory import demo as demo_directory
 from caremap.directory.actions import load_demo_directory, load_places
 from caremap.directory.models import AreaDirectory, Editor, Listing
+from caremap.episodes import samples as episode_samples
 from caremap.instruments.actions import install_shipped
 from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
@@ -53,6 +54,7 @@ PLURALS = {
     "place": "places",
     "care plan": "care plans",
     "review": "reviews",
+    "episode": "episodes",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
@@ -279,6 +281,7 @@ class Command(BaseCommand):
             area, organisations, teams = self.load_configuration(added)
             staff = self.load_staff(area, organisations, teams, added)
             self.load_people(organisations, staff, added)
+            self.load_episodes(added)
             self.load_assessments(added)
             self.load_directory(area, organisations, staff, added)
             self.load_plans(added)
@@ -356,6 +359,31 @@ class Command(BaseCommand):
             person = build_person(spec, number, organisation, reference, staff)
             create_person(person, by=None)
             added["person"] += 1
+
+    def load_episodes(self, added):
+        """Every demo person somewhere on the journey: waiting, in support,
+        finished (some recently, some months ago), dropped out, or back
+        after finishing. People still waiting for a navigator are waiting
+        to start; people whose support closed dropped out."""
+        today = timezone.localdate()
+        people = (
+            Person.objects.filter(reference__in=self.demo_references())
+            .select_related("navigator", "organisation")
+            .order_by("pk")
+        )
+        for index, person in enumerate(people):
+            if person.episodes.exists():
+                continue
+            if person.status == Person.Status.CLOSED:
+                stage = "dropped_out"
+            elif person.navigator is None:
+                stage = "waiting"
+            else:
+                stage = episode_samples.STAGES[index % len(episode_samples.STAGES)]
+            recorded = episode_samples.journey(
+                person, by=person.navigator, stage=stage, number=index, today=today
+            )
+            added["episode"] += len(recorded)
 
     def load_assessments(self, added):
         install_shipped()

@@ -1,0 +1,174 @@
+"""A person's episodes: the list (grouped into journeys), recording a
+referral, moving it on, and the exit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caremap.accounts import drafts
+from caremap.episodes import actions
+from caremap.episodes.continuity import Span, journeys
+from caremap.episodes.forms import EpisodeForm, ExitForm
+from caremap.episodes.models import Episode
+from caremap.episodes.permissions import CHANGE, get_episode_for_user
+from caremap.people.permissions import get_person_for_user
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+
+
+@login_required
+def person_episodes(request, person_pk):
+    person = get_person_for_user(request, person_pk)
+    episodes = list(
+        Episode.objects.filter(person=person, organisation=person.organisation)
+    )
+    record(
+        AuditEvent.Action.VIEW,
+        by=request.user,
+        record=person,
+        person=person,
+        summary="Looked at the person's episodes",
+    )
+    return render(
+        request,
+        "episodes/person_episodes.html",
+        {
+            "person": person,
+            "journeys": _journeys(episodes),
+            "waiting": [e for e in episodes if e.stage == "waiting"],
+            "can_change": request.user.has_perm(CHANGE, person),
+            "has_open": any(e.ended_on is None for e in episodes),
+        },
+    )
+
+
+def _journeys(episodes):
+    """The episodes as journeys, newest first, each episode newest first;
+    episodes that never started stand alone."""
+    by_pk = {episode.pk: episode for episode in episodes}
+    grouped = [
+        [by_pk[span.key] for span in journey]
+        for journey in journeys(Span(e.pk, e.started_on, e.ended_on) for e in episodes)
+    ]
+    in_a_journey = {e.pk for journey in grouped for e in journey}
+    grouped += [[e] for e in episodes if e.pk not in in_a_journey]
+    grouped.sort(key=lambda journey: max(e.referred_on for e in journey), reverse=True)
+    return [
+        sorted(j, key=lambda e: (e.referred_on, e.pk), reverse=True) for j in grouped
+    ]
+
+
+@login_required
+def episode_detail(request, pk):
+    episode = get_episode_for_user(request, pk)
+    representations = (
+        list(Episode.objects.representations_of(episode).select_related("organisation"))
+        if episode.successful
+        else []
+    )
+    record(
+        AuditEvent.Action.VIEW,
+        by=request.user,
+        record=episode,
+        person=episode.person,
+        summary="Looked at an episode",
+    )
+    return render(
+        request,
+        "episodes/episode_detail.html",
+        {
+            "episode": episode,
+            "person": episode.person,
+            # Only whether, when and if here: never which other service.
+            "returned_here": [
+                r
+                for r in representations
+                if r.organisation_id == episode.organisation_id
+            ],
+            "returned_elsewhere": [
+                r
+                for r in representations
+                if r.organisation_id != episode.organisation_id
+            ],
+            "can_change": request.user.has_perm(CHANGE, episode.person),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_create(request, person_pk):
+    person = get_person_for_user(request, person_pk, perm=CHANGE)
+    form = EpisodeForm(drafts.form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = actions.record_episode(person, by=request.user, **_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The referral has been recorded."))
+            return redirect(episode)
+    return render(
+        request,
+        "episodes/episode_form.html",
+        {"form": form, "person": person, "episode": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_edit(request, pk):
+    episode = get_episode_for_user(request, pk, perm=CHANGE)
+    return _change(
+        request,
+        episode,
+        EpisodeForm,
+        "episodes/episode_form.html",
+        _("The episode has been saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_exit(request, pk):
+    episode = get_episode_for_user(request, pk, perm=CHANGE)
+    return _change(
+        request,
+        episode,
+        ExitForm,
+        "episodes/exit_form.html",
+        _("The exit has been recorded."),
+    )
+
+
+def _change(request, episode, form_class, template, success):
+    # The form works on a copy, so a refused change leaves `episode` as
+    # stored for the page's summary.
+    stored = Episode.objects.get(pk=episode.pk)
+    stored.person, stored.organisation = episode.person, episode.organisation
+    form = form_class(drafts.form_data(request), instance=stored)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_episode(episode, by=request.user, **_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(episode)
+    return render(
+        request,
+        template,
+        {"form": form, "person": episode.person, "episode": episode},
+    )
+
+
+def _fields(form):
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+def _add_errors(form, error):
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
