@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "caremap.referrals",
     "caremap.careplans",
     "caremap.episodes",
+    "caremap.engagement",
     "caremap.privacy",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("caremap.directory.urls")),
     path("", include("caremap.referrals.urls")),
     path("", include("caremap.episodes.urls")),
+    path("", include("caremap.engagement.urls")),
     path("", include("caremap.careplans.urls")),
     path("admin/", admin.site.urls),
 )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.engagement.models import Contact
 from caremap.episodes.models import Episode
 from caremap.organisations.models import Membership
 from caremap.people import actions
@@ -122,8 +125,21 @@ def person_detail(request, pk):
             "current_episode": Episode.objects.filter(
                 person=person, organisation_id=person.organisation_id
             ).first(),
+            **_contacts_card(request, person),
         },
     )
+
+
+def _contacts_card(request, person):
+    contacts = Contact.objects.filter(
+        person=person, organisation_id=person.organisation_id
+    )
+    return {
+        "last_contact": contacts.first(),
+        "last_reached": contacts.reached().first(),
+        "can_record_contact": request.user.has_perm("people.change_person", person),
+        "quick_token": uuid.uuid4(),
+    }
 
 
 def _referrals_card(person):

@@ -1,0 +1,2 @@
+VIEW = "people.view_person"
+CHANGE = "people.change_person"

@@ -1,0 +1,97 @@
+"""Contacts with a person: the list, the full form, and the one-tap record
+of a call that was not answered."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from caremap.accounts import drafts
+from caremap.engagement import actions
+from caremap.engagement.forms import ContactForm
+from caremap.engagement.models import Contact
+from caremap.engagement.permissions import CHANGE
+from caremap.people.permissions import get_person_for_user
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+
+PAGE_SIZE = 25
+
+
+@login_required
+def person_contacts(request, person_pk):
+    person = get_person_for_user(request, person_pk)
+    contacts = Contact.objects.filter(
+        person=person, organisation_id=person.organisation_id
+    ).select_related("by")
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        AuditEvent.Action.VIEW,
+        by=request.user,
+        record=person,
+        person=person,
+        summary="Looked at the person's contacts",
+    )
+    return render(
+        request,
+        "engagement/person_contacts.html",
+        {
+            "person": person,
+            "page": page,
+            "can_record": request.user.has_perm(CHANGE, person),
+            "quick_token": uuid.uuid4(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, person_pk):
+    person = get_person_for_user(request, person_pk, perm=CHANGE)
+    form = ContactForm(drafts.form_data(request))
+    if request.method == "POST" and form.is_valid():
+        contact, new = actions.record_contact(
+            person,
+            by=request.user,
+            token=form.cleaned_data["token"],
+            **form.contact_fields(),
+        )
+        if new:
+            messages.success(
+                request, _("Contact recorded: %(contact)s.") % {"contact": contact}
+            )
+        else:
+            messages.info(request, _("That contact was already recorded."))
+        return redirect(person)
+    return render(
+        request,
+        "engagement/contact_form.html",
+        {"form": form, "person": person, "back_url": person.get_absolute_url()},
+    )
+
+
+@login_required
+@require_POST
+def no_answer(request, person_pk):
+    """One tap: a phone call just now that was not answered."""
+    person = get_person_for_user(request, person_pk, perm=CHANGE)
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = None
+    _contact, new = actions.record_contact(
+        person,
+        by=request.user,
+        token=token,
+        method=Contact.Method.PHONE,
+        outcome=Contact.Outcome.NO_ANSWER,
+    )
+    if new:
+        messages.success(request, _("Recorded: a phone call, no answer."))
+    else:
+        messages.info(request, _("That call was already recorded."))
+    return redirect(person)
