@@ -1,0 +1,132 @@
+"""On a 360px phone, in a real Chromium: a contact is recorded within two
+screens of the person's page (an unanswered call in one tap), and the
+contact and episode pages pass axe (WCAG 2.2 AA) and fit the screen."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from caremap.engagement.models import Contact
+from caremap.episodes import actions as episode_actions
+from caremap.testing.browser import (
+    assert_accessible,
+    assert_fits_a_phone,
+    launch_chromium,
+    new_page,
+    settle,
+)
+from caremap.testing.personas import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page, live_server, email):
+    page.goto(f"{live_server.url}/en/account/sign-in/")
+    settle(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/en/")
+
+
+def check(page, where):
+    settle(page)
+    assert_fits_a_phone(page, where)
+    assert_accessible(page, where)
+
+
+class Screens:
+    """Counts the pages a journey goes through after it starts."""
+
+    def __init__(self, page):
+        self.count = 0
+        page.on("framenavigated", self._count)
+        self.page = page
+
+    def _count(self, frame):
+        if frame == self.page.main_frame:
+            self.count += 1
+
+
+def test_recording_contacts_on_a_phone(world, live_server, browser):
+    person = world.alices_person
+    page = new_page(browser, phone=True)
+    sign_in(page, live_server, world.alice.email)
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    check(page, "the person's page")
+
+    # An unanswered call: one tap, and the person's page says so.
+    screens = Screens(page)
+    page.get_by_role("button", name="Tried to call: no answer").first.click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "a phone call, no answer"
+    )
+    assert screens.count == 1
+    assert Contact.objects.get().outcome == "no_answer"
+
+    # A conversation: the form, then back on the person's page.
+    screens = Screens(page)
+    page.get_by_role("link", name="Record a contact").first.click()
+    check(page, "the contact form")
+    page.get_by_label("Face to face").check()
+    page.get_by_label("We were in touch").check()
+    page.get_by_label("How long, in minutes").fill("30")
+    page.get_by_label("Note").fill("Planned the first walk together.")
+    page.get_by_role("button", name="Save the contact").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Contact recorded"
+    )
+    assert screens.count == 2
+    assert Contact.objects.filter(outcome="reached", minutes=30).exists()
+
+    page.get_by_role("link", name="See all contacts").click()
+    check(page, "the contacts list")
+    expect(page.get_by_text("Planned the first walk together.")).to_be_visible()
+
+
+def test_episode_pages_on_a_phone(world, live_server, browser):
+    person = world.alices_person
+    today = timezone.localdate()
+    episode = episode_actions.record_episode(
+        person,
+        by=world.alice,
+        referred_on=today - datetime.timedelta(days=30),
+        started_on=today - datetime.timedelta(days=20),
+        referral_source="gp",
+        substance_group="alcohol",
+    )
+    page = new_page(browser, phone=True)
+    sign_in(page, live_server, world.alice.email)
+    base = live_server.url
+    for where, path in [
+        ("the episodes list", f"/en/people/{person.pk}/episodes/"),
+        ("an episode", episode.get_absolute_url()),
+        ("the episode form", f"/en/episodes/{episode.pk}/edit/"),
+        ("the exit form", f"/en/episodes/{episode.pk}/exit/"),
+    ]:
+        page.goto(base + path)
+        check(page, where)
+    # Record the exit with a mistake first: the message sits by the field.
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_label("Completed: free of dependence").check()
+    page.get_by_role("button", name="Save the exit").click()
+    check(page, "the exit form with a mistake")
+    expect(page.locator("#id_ended_on_error")).to_contain_text("a real date")
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_role("button", name="Save the exit").click()
+    check(page, "an episode after its exit")
+    episode.refresh_from_db()
+    assert episode.ended_on == today and episode.successful
