@@ -34,6 +34,7 @@ class PersonForm(ModelForm):
             "address",
             "postcode",
             "preferred_contact_method",
+            "do_not_contact",
             "preferred_language",
             "pathway",
         ]

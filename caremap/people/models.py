@@ -154,6 +154,16 @@ class Person(models.Model):
         choices=ContactMethod.choices,
         blank=True,
     )
+    # The person's choice: no calls, texts or visits. Alerts are still
+    # raised, so the service knows, but nobody is sent to reach out.
+    do_not_contact = models.BooleanField(
+        _("does not want to be contacted"),
+        default=False,
+        help_text=_(
+            "Tick if the person has asked not to be contacted. Nobody will be "
+            "asked to reach out to them, even if they stop coming."
+        ),
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,
