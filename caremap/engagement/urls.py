@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from caremap.engagement import views
 
@@ -20,4 +20,6 @@ urlpatterns = [
         views.no_answer,
         name="no-answer",
     ),
+    path("", include("caremap.engagement.attendance_urls")),
+    path("", include("caremap.engagement.outreach_urls")),
 ]

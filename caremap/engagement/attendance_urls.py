@@ -1,0 +1,3 @@
+"""Groups a person goes to, their attendance, and group registers."""
+
+urlpatterns = []

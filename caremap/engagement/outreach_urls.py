@@ -1,0 +1,3 @@
+"""Alerts, outreach and post-exit check-ups."""
+
+urlpatterns = []
