@@ -10,6 +10,7 @@ a service someone is drifting away.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -320,6 +321,9 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.get_rule_display()}: {self.person}"
+
+    def get_absolute_url(self):
+        return reverse("engagement:alert", args=[self.pk])
 
 
 class OutreachTask(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from caremap.accounts import drafts
 from caremap.engagement import actions
 from caremap.engagement.forms import ContactForm
-from caremap.engagement.models import Contact
+from caremap.engagement.models import Contact, OutreachTask
 from caremap.engagement.permissions import CHANGE
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -52,12 +52,14 @@ def person_contacts(request, person_pk):
 @require_http_methods(["GET", "POST"])
 def contact_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
+    task = _open_task(person, request.GET.get("task") or request.POST.get("task"))
     form = ContactForm(drafts.form_data(request))
     if request.method == "POST" and form.is_valid():
         contact, new = actions.record_contact(
             person,
             by=request.user,
             token=form.cleaned_data["token"],
+            task=task,
             **form.contact_fields(),
         )
         if new:
@@ -66,11 +68,24 @@ def contact_create(request, person_pk):
             )
         else:
             messages.info(request, _("That contact was already recorded."))
-        return redirect(person)
+        return redirect(task.alert if task else person)
+    back = task.alert.get_absolute_url() if task else person.get_absolute_url()
     return render(
         request,
         "engagement/contact_form.html",
-        {"form": form, "person": person, "back_url": person.get_absolute_url()},
+        {"form": form, "person": person, "back_url": back, "task": task},
+    )
+
+
+def _open_task(person, pk):
+    """The open outreach task `pk` for this person, if that is what the
+    contact is an attempt for."""
+    if not str(pk or "").isdigit():
+        return None
+    return (
+        OutreachTask.objects.select_related("alert")
+        .filter(pk=pk, alert__person=person, closed_at__isnull=True)
+        .first()
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
+from caremap.engagement.alerting import schedule_check_ups
 from caremap.episodes import actions
 from caremap.episodes.continuity import Span, journeys
 from caremap.episodes.forms import EpisodeForm, ExitForm
@@ -135,13 +136,18 @@ def episode_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def episode_exit(request, pk):
     episode = get_episode_for_user(request, pk, perm=CHANGE)
-    return _change(
+    response = _change(
         request,
         episode,
         ExitForm,
         "episodes/exit_form.html",
         _("The exit has been recorded."),
     )
+    if response.status_code == 302:
+        # Check-ups follow a completed exit at once, not at the next run of
+        # `caremap alerts run` (which makes any this misses).
+        schedule_check_ups(episode)
+    return response
 
 
 def _change(request, episode, form_class, template, success):

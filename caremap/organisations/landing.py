@@ -93,10 +93,17 @@ def landing_sections(user):
             }
         )
     sections += _reviews_sections(user)
+    sections += _work_sections(user)
     sections += _directory_sections(user)
     if user.is_administrator:
         sections.append({"kind": "administration"})
     return sections
+
+
+def _work_sections(user):
+    from caremap.engagement import landing
+
+    return landing.sections(user)
 
 
 def _referrals_section(user):

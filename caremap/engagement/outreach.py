@@ -1,0 +1,168 @@
+"""Alerts and the outreach that follows them, and recording post-exit
+check-ups. Every change goes through `outreach_actions` in actions.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from caremap.accounts import drafts
+from caremap.engagement import outreach_actions
+from caremap.engagement.models import Alert, CheckUp, Contact
+from caremap.engagement.outreach_forms import CheckUpForm, CloseForm
+from caremap.engagement.permissions import CHANGE
+from caremap.people.models import Person
+from caremap.people.permissions import get_person_for_user
+from caremap.privacy.audit import record
+from caremap.privacy.models import AuditEvent
+
+PAGE_SIZE = 25
+
+
+def _refuse_missing(request):
+    if not request.user.has_perm("people.list_people"):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_alert_for_user(request, pk, *, perm="people.view_person"):
+    alert = Alert.objects.select_related("task__assigned_to").filter(pk=pk).first()
+    if alert is None:
+        _refuse_missing(request)
+    alert.person = get_person_for_user(request, alert.person_id, perm=perm)
+    return alert
+
+
+def get_check_up_for_user(request, pk, *, perm="people.view_person"):
+    check_up = CheckUp.objects.select_related("episode").filter(pk=pk).first()
+    if check_up is None:
+        _refuse_missing(request)
+    check_up.episode.person = get_person_for_user(
+        request, check_up.episode.person_id, perm=perm
+    )
+    return check_up
+
+
+@login_required
+def alert_list(request):
+    if not request.user.has_perm("people.list_people"):
+        raise PermissionDenied
+    alerts = (
+        Alert.objects.open()
+        .filter(person__in=Person.objects.visible_to(request.user))
+        .select_related("person", "task__assigned_to")
+        .order_by("-raised_at", "-pk")
+    )
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        AuditEvent.Action.LIST,
+        by=request.user,
+        record_type="engagement.alert",
+        summary=f"Open alerts, page {page.number}",
+    )
+    return render(request, "engagement/outreach/alert_list.html", {"page": page})
+
+
+@login_required
+def alert_detail(request, pk):
+    alert = get_alert_for_user(request, pk)
+    task = getattr(alert, "task", None)
+    record(
+        AuditEvent.Action.VIEW,
+        by=request.user,
+        record=alert,
+        person=alert.person,
+        summary="Looked at an alert",
+    )
+    return render(
+        request,
+        "engagement/outreach/alert_detail.html",
+        {
+            "alert": alert,
+            "person": alert.person,
+            "task": task,
+            "attempts": list(task.attempts.select_related("by")) if task else [],
+            "recent_contacts": list(
+                Contact.objects.filter(person=alert.person).select_related("by")[:5]
+            ),
+            "can_act": request.user.has_perm(CHANGE, alert.person)
+            and alert.closed_at is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def outreach_start(request, pk):
+    alert = get_alert_for_user(request, pk, perm=CHANGE)
+    if alert.person.do_not_contact:
+        messages.info(
+            request,
+            _("The person has asked not to be contacted, so no outreach is started."),
+        )
+        return redirect("engagement:alert", pk=alert.pk)
+    _task, created = outreach_actions.start_outreach(alert, by=request.user)
+    if created:
+        messages.success(request, _("Outreach started. Record each attempt here."))
+    return redirect("engagement:alert", pk=alert.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_close(request, pk):
+    alert = get_alert_for_user(request, pk, perm=CHANGE)
+    if alert.closed_at is not None:
+        messages.info(request, _("That alert was already closed."))
+        return redirect("engagement:alert", pk=alert.pk)
+    form = CloseForm(drafts.form_data(request), person=alert.person)
+    if request.method == "POST" and form.is_valid():
+        outreach_actions.close_alert(
+            alert,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The alert is closed."))
+        return redirect(alert.person)
+    return render(
+        request,
+        "engagement/outreach/close_form.html",
+        {
+            "form": form,
+            "alert": alert,
+            "person": alert.person,
+            "back_url": alert.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_up_record(request, pk):
+    check_up = get_check_up_for_user(request, pk, perm=CHANGE)
+    person = check_up.episode.person
+    form = CheckUpForm(drafts.form_data(request), instance=check_up)
+    if request.method == "POST" and form.is_valid():
+        outreach_actions.record_check_up(
+            check_up,
+            by=request.user,
+            done_on=form.cleaned_data["done_on"],
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The check-up has been recorded."))
+        return redirect(check_up.episode)
+    return render(
+        request,
+        "engagement/outreach/check_up_form.html",
+        {
+            "form": form,
+            "check_up": check_up,
+            "person": person,
+            "back_url": check_up.episode.get_absolute_url(),
+        },
+    )
