@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
 from caremap.engagement import outreach_actions
-from caremap.engagement.models import Alert, CheckUp, Contact
-from caremap.engagement.outreach_forms import CheckUpForm, CloseForm
+from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
+from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
 from caremap.engagement.permissions import CHANGE
+from caremap.organisations.permissions import get_organisation_for_user
 from caremap.people.models import Person
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -164,5 +166,33 @@ def check_up_record(request, pk):
             "check_up": check_up,
             "person": person,
             "back_url": check_up.episode.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_settings(request, pk):
+    """A manager sets the organisation's rules for staying connected."""
+    organisation = get_organisation_for_user(request, pk)
+    current = EngagementSettings.for_organisation(organisation.pk)
+    form = SettingsForm(drafts.form_data(request), instance=current)
+    if request.method == "POST" and form.is_valid():
+        outreach_actions.save_settings(
+            organisation,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in outreach_actions.FIELDS},
+        )
+        messages.success(request, _("The rules for staying connected are saved."))
+        return redirect("engagement:settings", organisation.pk)
+    return render(
+        request,
+        "engagement/outreach/settings.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "back_url": reverse(
+                "organisations:organisation-detail", args=[organisation.pk]
+            ),
         },
     )

@@ -4,7 +4,7 @@ transaction and one audit event."""
 from django.db import transaction
 from django.utils import timezone
 
-from caremap.engagement.models import Alert, OutreachTask
+from caremap.engagement.models import Alert, EngagementSettings, OutreachTask
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -73,3 +73,40 @@ def record_check_up(check_up, *, by, done_on, outcome, note=""):
         },
     )
     return check_up
+
+
+FIELDS = [
+    "no_contact_days",
+    "missed_in_a_row",
+    "worrying_check_in",
+    "check_up_months",
+    "check_up_grace_days",
+]
+
+
+@transaction.atomic
+def save_settings(organisation, *, by, **values):
+    """An organisation's engagement rules. Alerts already raised stay; the
+    new rules apply from the next run, and check-ups already made keep their
+    dates."""
+    settings_, _created = EngagementSettings.objects.get_or_create(
+        organisation=organisation, defaults=EngagementSettings.DEFAULTS
+    )
+    changes = {}
+    for name in FIELDS:
+        before, after = getattr(settings_, name), values[name]
+        if before != after:
+            changes[name] = [str(before), str(after)]
+            setattr(settings_, name, after)
+    if changes:
+        settings_.full_clean()
+        settings_.save()
+        record(
+            AuditEvent.Action.UPDATE,
+            by=by,
+            record=settings_,
+            organisation=organisation,
+            summary="Changed the rules for staying connected",
+            changes=changes,
+        )
+    return settings_

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caremap.engagement.models import CheckUp, OutreachTask
+from caremap.engagement.models import CheckUp, EngagementSettings, OutreachTask
 from caremap.forms import DatePartsField, Form, ModelForm
 
 DATE_ERRORS = {
@@ -66,3 +66,74 @@ class CheckUpForm(ModelForm):
         if day and day < self.instance.episode.ended_on:
             raise forms.ValidationError(_("The check-up must be after the exit"))
         return day
+
+
+class SettingsForm(ModelForm):
+    class Meta:
+        model = EngagementSettings
+        fields = [
+            "no_contact_days",
+            "missed_in_a_row",
+            "worrying_check_in",
+            "check_up_months",
+            "check_up_grace_days",
+        ]
+        labels = {
+            "no_contact_days": _("Days without being in touch before an alert"),
+            "missed_in_a_row": _(
+                "Regular group sessions missed in a row before an alert"
+            ),
+            "worrying_check_in": _(
+                "Raise an alert when a check-in says the person's use has worried them"
+            ),
+            "check_up_months": _(
+                "Months after a completed exit when check-ups are due"
+            ),
+            "check_up_grace_days": _(
+                "Days after a check-up's date before it counts as not reached"
+            ),
+        }
+        help_texts = {
+            "no_contact_days": _("Between 7 and 180. The usual is 21."),
+            "missed_in_a_row": _("Between 1 and 10. The usual is 2."),
+            "check_up_months": _(
+                "Whole months, separated by commas. The usual is 1, 3, 6."
+            ),
+            "check_up_grace_days": _("Between 1 and 60. The usual is 14."),
+        }
+        widgets = {
+            "no_contact_days": forms.TextInput(
+                attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
+            ),
+            "missed_in_a_row": forms.TextInput(
+                attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
+            ),
+            "check_up_months": forms.TextInput(
+                attrs={"class": "govuk-input--width-10"}
+            ),
+            "check_up_grace_days": forms.TextInput(
+                attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
+            ),
+        }
+        error_messages = {
+            name: {
+                "required": _("Enter a number"),
+                "invalid": _("Enter a whole number"),
+                "min_value": _("Enter %(limit_value)s or more"),
+                "max_value": _("Enter %(limit_value)s or less"),
+            }
+            for name in ["no_contact_days", "missed_in_a_row", "check_up_grace_days"]
+        }
+
+    def clean_check_up_months(self):
+        text = self.cleaned_data["check_up_months"]
+        parts = [part.strip() for part in text.replace(" ", ",").split(",")]
+        parts = [part for part in parts if part]
+        if not parts or not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("Enter whole months separated by commas, like 1, 3, 6")
+            )
+        months = sorted({int(part) for part in parts})
+        if months[0] < 1 or months[-1] > 24:
+            raise forms.ValidationError(_("Each month must be from 1 to 24"))
+        return ",".join(str(month) for month in months)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caremap.engagement import alerting
-from caremap.engagement.models import Alert, CheckUp, Contact, OutreachTask
+from caremap.engagement.models import (
+    Alert,
+    CheckUp,
+    Contact,
+    EngagementSettings,
+    OutreachTask,
+)
 from caremap.episodes import actions as episode_actions
 from caremap.people.models import Person
 from caremap.privacy.models import AuditEvent
@@ -229,3 +235,35 @@ def test_pages_cost_a_bounded_number_of_queries(
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200, url
     assert CheckUp.objects.count() == 0
+
+
+def test_a_manager_sets_the_rules_and_a_navigator_may_not(world, sign_in):
+    url = reverse("engagement:settings", args=[world.riverside.pk])
+    assert sign_in(world.alice).get(url).status_code == 403
+    assert sign_in(world.hugo).get(url).status_code == 403
+    client = sign_in(world.mia)
+    page = soup(client.get(url))
+    assert page.select_one("input[name=no_contact_days]")["value"] == "21"
+    data = {
+        "no_contact_days": "28",
+        "missed_in_a_row": "3",
+        "worrying_check_in": "on",
+        "check_up_months": "6, 1,3 12",
+        "check_up_grace_days": "10",
+    }
+    refused = client.post(url, {**data, "check_up_months": "one, three"})
+    assert (
+        "like 1, 3, 6"
+        in soup(refused).select_one("#id_check_up_months_error").get_text()
+    )
+    refused = client.post(url, {**data, "no_contact_days": "3"})
+    assert (
+        "Enter 7 or more"
+        in soup(refused).select_one("#id_no_contact_days_error").get_text()
+    )
+    assert client.post(url, data).status_code == 302
+    saved = EngagementSettings.objects.get(organisation=world.riverside)
+    assert (saved.no_contact_days, saved.check_up_months) == (28, "1,3,6,12")
+    assert saved.months() == [1, 3, 6, 12]
+    event = AuditEvent.objects.get(summary="Changed the rules for staying connected")
+    assert event.changes["no_contact_days"] == ["21", "28"]
