@@ -1,9 +1,11 @@
 """Recording contacts: one transaction and one audit event each. A form
 carries a one-time token, so sending it twice records one contact."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from caremap.engagement.models import Contact
+from caremap.engagement.models import Attendance, Contact, GroupMembership
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -37,3 +39,242 @@ def record_contact(person, *, by, token=None, **fields):
         # The same token, sent twice at the same moment: the first won.
         return Contact.objects.get(token=token), False
     return contact, True
+
+
+# Groups and attendance ----------------------------------------------------
+# Attendance is kept one row per membership and session date, so that "a
+# regular group missed N times in a row" can be counted from it: recording
+# the same session again updates that row rather than adding another.
+
+
+def add_group_membership(
+    person,
+    *,
+    by,
+    service=None,
+    name="",
+    regular=True,
+    on_register=False,
+    started_on=None,
+    today=None,
+):
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        membership = GroupMembership(
+            person=person,
+            service=service,
+            name=service.name if service is not None else name,
+            regular=regular,
+            on_register=on_register,
+            register_agreed_on=today if on_register else None,
+            started_on=started_on or today,
+            created_by=by,
+        )
+        membership.full_clean(exclude=["person", "service", "created_by"])
+        membership.save()
+        record(
+            AuditEvent.Action.CREATE,
+            by=by,
+            record=membership,
+            person=person,
+            summary=f"Added a group: {membership.name}"
+            + (" (agreed to be on its register)" if on_register else ""),
+        )
+    return membership
+
+
+def change_group_membership(membership, *, by, regular, on_register, today=None):
+    """Change whether the person goes regularly and whether they are on the
+    group's register. Agreeing records the day; withdrawing clears it.
+    Returns the changes made (empty when nothing changed)."""
+    today = today or timezone.localdate()
+    changes = {}
+    if membership.regular != regular:
+        changes["regular"] = [membership.regular, regular]
+        membership.regular = regular
+    if membership.on_register != on_register:
+        changes["on_register"] = [membership.on_register, on_register]
+        membership.on_register = on_register
+        membership.register_agreed_on = today if on_register else None
+    if not changes:
+        return changes
+    with transaction.atomic():
+        membership.save(update_fields=["regular", "on_register", "register_agreed_on"])
+        what = []
+        if "regular" in changes:
+            what.append("goes regularly" if regular else "does not go regularly")
+        if "on_register" in changes:
+            what.append(
+                "agreed to be on the register"
+                if on_register
+                else "withdrew from the register"
+            )
+        record(
+            AuditEvent.Action.UPDATE,
+            by=by,
+            record=membership,
+            person=membership.person,
+            summary=f"Changed a group, {membership.name}: {', '.join(what)}",
+            changes=changes,
+        )
+    return changes
+
+
+def stop_group_membership(membership, *, by, ended_on):
+    """Record that the person stopped going. False if it was already
+    recorded (a form sent twice)."""
+    if membership.ended_on is not None:
+        return False
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": "A group cannot end before it started."})
+    with transaction.atomic():
+        membership.ended_on = ended_on
+        membership.save(update_fields=["ended_on"])
+        record(
+            AuditEvent.Action.UPDATE,
+            by=by,
+            record=membership,
+            person=membership.person,
+            summary=f"Stopped going to a group: {membership.name}, {ended_on}",
+            changes={"ended_on": [None, ended_on.isoformat()]},
+        )
+    return True
+
+
+def _check_session(membership, on):
+    if on > timezone.localdate():
+        raise ValidationError({"on": "A session cannot be in the future."})
+    if on < membership.started_on or (
+        membership.ended_on is not None and on > membership.ended_on
+    ):
+        raise ValidationError({"on": "The person was not going to the group then."})
+
+
+def record_attendance(membership, *, on, attended, source, by):
+    """Record whether the person went to the session on `on`. Returns the
+    attendance and "created", "updated" or "unchanged" (the same answer sent
+    again, which writes nothing)."""
+    _check_session(membership, on)
+    with transaction.atomic():
+        existing = (
+            Attendance.objects.select_for_update()
+            .filter(membership=membership, on=on)
+            .first()
+        )
+        if existing is not None:
+            if (existing.attended, existing.source) == (attended, source):
+                return existing, "unchanged"
+            changes = {
+                "attended": [existing.attended, attended],
+                "source": [existing.source, source],
+            }
+            existing.attended = attended
+            existing.source = source
+            existing.recorded_by = by
+            existing.recorded_at = timezone.now()
+            existing.save()
+            _audit_attendance(existing, membership, by=by, changes=changes)
+            return existing, "updated"
+        try:
+            with transaction.atomic():
+                attendance = Attendance.objects.create(
+                    membership=membership,
+                    on=on,
+                    attended=attended,
+                    source=source,
+                    recorded_by=by,
+                )
+        except IntegrityError:
+            # Recorded at the same moment elsewhere: update that one instead.
+            return record_attendance(
+                membership, on=on, attended=attended, source=source, by=by
+            )
+        _audit_attendance(attendance, membership, by=by)
+    return attendance, "created"
+
+
+def _audit_attendance(attendance, membership, *, by, changes=None):
+    went = "went" if attendance.attended else "did not go"
+    how = {"self": "the person said", "staff": "staff", "register": "group register"}
+    record(
+        AuditEvent.Action.UPDATE if changes else AuditEvent.Action.CREATE,
+        by=by,
+        record=attendance,
+        person=membership.person,
+        summary=f"Attendance at {membership.name} on {attendance.on}: {went}"
+        f" ({how.get(attendance.source, attendance.source)})",
+        changes=changes,
+    )
+
+
+def record_register(service, memberships, *, on, went, by):
+    """Save a group's register for the session on `on`: every membership
+    listed is recorded as went (its pk in `went`) or did not go. Memberships
+    that had not started by then, or had ended, are skipped.
+
+    Each person's own audit trail gets an event for their attendance, and
+    each organisation involved gets one for the register as a whole. Only
+    what changed is written, so a register sent twice records once.
+    Returns counts: went, missed, unchanged and the skipped memberships."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": "A session cannot be in the future."})
+    went = {int(pk) for pk in went}
+    result = {"went": 0, "missed": 0, "unchanged": 0, "skipped": []}
+    with transaction.atomic():
+        existing = {
+            a.membership_id: a
+            for a in Attendance.objects.select_for_update().filter(
+                membership__in=[m.pk for m in memberships], on=on
+            )
+        }
+        by_organisation = {}
+        for membership in memberships:
+            if on < membership.started_on or (
+                membership.ended_on is not None and on > membership.ended_on
+            ):
+                result["skipped"].append(membership)
+                continue
+            attended = membership.pk in went
+            result["went" if attended else "missed"] += 1
+            found = existing.get(membership.pk)
+            if found is not None and (found.attended, found.source) == (
+                attended,
+                Attendance.Source.REGISTER,
+            ):
+                result["unchanged"] += 1
+                continue
+            if found is None:
+                attendance = Attendance.objects.create(
+                    membership=membership,
+                    on=on,
+                    attended=attended,
+                    source=Attendance.Source.REGISTER,
+                    recorded_by=by,
+                )
+                changes = None
+            else:
+                changes = {
+                    "attended": [found.attended, attended],
+                    "source": [found.source, Attendance.Source.REGISTER],
+                }
+                found.attended = attended
+                found.source = Attendance.Source.REGISTER
+                found.recorded_by = by
+                found.recorded_at = timezone.now()
+                found.save()
+                attendance = found
+            _audit_attendance(attendance, membership, by=by, changes=changes)
+            by_organisation.setdefault(membership.person.organisation, []).append(
+                membership.person_id
+            )
+        for organisation, people in by_organisation.items():
+            record(
+                AuditEvent.Action.SUBMIT,
+                by=by,
+                record=service,
+                organisation=organisation,
+                summary=f"Took the register of {service.name} for {on}:"
+                f" {result['went']} went, {result['missed']} did not",
+                changes={"people": people, "on": on.isoformat()},
+            )
+    return result
