@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.forms import DatePartsField, Form, ModelForm
 from caremap.organisations.models import Membership
-from caremap.people.models import Person
+from caremap.people.models import Person, PersonStance
 
 EMAIL_FORMAT_MESSAGE = _(
     "Enter an email address in the correct format, like name@example.org"
@@ -168,6 +168,71 @@ class AssignNavigatorForm(Form):
         ).distinct()
 
 
+STANCE_HINTS = {
+    Person.Stance.SETTLED_ON_MEDICATION: _(
+        "For example, stable on a prescription such as methadone or "
+        "buprenorphine and happy with how things are for now."
+    ),
+    Person.Stance.READY_FOR_CHANGE: _(
+        "The person wants to change something now, in the way they choose."
+    ),
+    Person.Stance.UNSURE: _(
+        "The person has not decided, or would rather not say for now."
+    ),
+}
+
+
+class StanceForm(ModelForm):
+    recorded_on = DatePartsField(
+        label=_("Date"),
+        help_text=_(
+            "The day the person told you. Today or earlier, for example 27 3 2026"
+        ),
+        error_messages={
+            "required": _("Enter the date"),
+            "missing": _("The date must include a %(part)s"),
+            "not_number": _("The date must be a real date"),
+            "invalid": _("The date must be a real date"),
+        },
+    )
+
+    class Meta:
+        model = PersonStance
+        fields = ["stance", "recorded_on", "note"]
+        labels = {
+            "stance": _("Where is the person now?"),
+            "note": _("Note"),
+        }
+        help_texts = {
+            "stance": _("In the person's own view. No answer is better than another."),
+            "note": _("A few words, if they help. Up to 200 characters."),
+        }
+        widgets = {"stance": forms.RadioSelect}
+        error_messages = {
+            "stance": {"required": _("Select where the person is now")},
+            "note": {"max_length": _("The note must be 200 characters or fewer")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Same order as the model, which ranks none above another.
+        self.fields["stance"].choices = list(Person.Stance.choices)
+        self.fields["stance"].hints = STANCE_HINTS
+
+    def clean_recorded_on(self):
+        day = self.cleaned_data["recorded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date must be today or in the past"), code="future"
+            )
+        return day
+
+
+# The filter value for people whose stance has never been recorded; not a
+# stance, so it cannot clash with one.
+STANCE_NOT_RECORDED = "not_recorded"
+
+
 class PersonSearchForm(Form):
     q = forms.CharField(
         label=_("Search by name or reference"),
@@ -180,3 +245,31 @@ class PersonSearchForm(Form):
         required=False,
         choices=[("", _("All"))] + list(Person.Status.choices),
     )
+    stance = forms.ChoiceField(
+        label=_("Stance"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            *Person.Stance.choices,
+            (STANCE_NOT_RECORDED, _("Not recorded")),
+        ],
+    )
+    pathway = forms.ChoiceField(
+        label=_("Recovery pathway"),
+        required=False,
+        choices=[("", _("All")), *Person.Pathway.choices],
+    )
+
+    def filter(self, people):
+        """`people` narrowed by whatever this (valid) form asks for."""
+        data = self.cleaned_data
+        people = people.search(data["q"])
+        if data["status"]:
+            people = people.filter(status=data["status"])
+        if data["stance"] == STANCE_NOT_RECORDED:
+            people = people.with_stance("")
+        elif data["stance"]:
+            people = people.with_stance(data["stance"])
+        if data["pathway"]:
+            people = people.filter(pathway=data["pathway"])
+        return people

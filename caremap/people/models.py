@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,11 @@ def validate_not_in_future(day):
         raise ValidationError(
             _("Date of birth must be today or in the past"), code="future"
         )
+
+
+def validate_stance_date_not_in_future(day):
+    if day > timezone.localdate():
+        raise ValidationError(_("The date must be today or in the past"), code="future")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -58,6 +63,25 @@ class PersonQuerySet(models.QuerySet):
             )
         return self.filter(Q(reference__iexact=text) | words)
 
+    def with_stance(self, stance, *, on=None):
+        """The people whose stance is `stance` ("" for never recorded).
+
+        Without `on`, the current stance. With `on`, a report's view of the
+        past: the stance each person had that day, from the history, so a
+        later change does not rewrite an earlier quarter's figures.
+        """
+        if on is None:
+            return self.filter(stance=stance)
+        as_at = (
+            PersonStance.objects.filter(person=OuterRef("pk"), recorded_on__lte=on)
+            .order_by("-recorded_on", "-pk")
+            .values("stance")[:1]
+        )
+        people = self.annotate(stance_on_day=Subquery(as_at))
+        if not stance:
+            return people.filter(stance_on_day__isnull=True)
+        return people.filter(stance_on_day=stance)
+
 
 class Person(models.Model):
     """A person in recovery whom a service supports."""
@@ -69,6 +93,20 @@ class Person(models.Model):
         MEDICATION_ASSISTED = "medication_assisted", _("Medication-assisted recovery")
         HARM_REDUCTION = "harm_reduction", _("Harm reduction")
         NOT_DECIDED = "not_decided", _("Not decided yet")
+
+    class Stance(models.TextChoices):
+        # How the person sees their own situation now, as they tell their
+        # navigator. No stance ranks above another and none is the goal: the
+        # order here (and on every screen) is not a hierarchy.
+        SETTLED_ON_MEDICATION = (
+            "settled_on_medication",
+            _("Settled on their medication and not looking for a change now"),
+        )
+        READY_FOR_CHANGE = (
+            "ready_for_change",
+            _("Ready to make changes in their recovery"),
+        )
+        UNSURE = "unsure", _("Unsure at the moment")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -184,6 +222,19 @@ class Person(models.Model):
         choices=Pathway.choices,
         default=Pathway.NOT_DECIDED,
     )
+    # A copy of the latest entry in the person's stance history (by date,
+    # then by id), kept in step only by `actions.record_stance`, so lists
+    # can filter on it without reading the history.
+    stance = models.CharField(
+        _("current stance"),
+        max_length=24,
+        choices=Stance.choices,
+        blank=True,
+        editable=False,
+    )
+    stance_recorded_on = models.DateField(
+        _("current stance recorded on"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
@@ -212,6 +263,11 @@ class Person(models.Model):
                 condition=Q(status="active", closure_reason="")
                 | (Q(status="closed") & ~Q(closure_reason="")),
             ),
+            models.CheckConstraint(
+                name="person_stance_has_date",
+                condition=Q(stance="", stance_recorded_on__isnull=True)
+                | (~Q(stance="") & Q(stance_recorded_on__isnull=False)),
+            ),
         ]
         indexes = [
             # The caseload and people list filter by organisation and order by name.
@@ -221,6 +277,10 @@ class Person(models.Model):
             ),
             models.Index(
                 fields=["navigator", "status"], name="person_navigator_status_idx"
+            ),
+            # Reports count an organisation's people by stance.
+            models.Index(
+                fields=["organisation", "stance"], name="person_org_stance_idx"
             ),
         ]
 
@@ -249,3 +309,51 @@ class Person(models.Model):
     @property
     def age(self):
         return self.age_on(timezone.localdate())
+
+
+class PersonStanceQuerySet(models.QuerySet):
+    def latest_first(self):
+        # Latest by date; two on the same day, the one recorded last.
+        return self.order_by("-recorded_on", "-pk")
+
+
+class PersonStance(models.Model):
+    """One entry in a person's stance history, as their navigator recorded
+    it. Entries are never changed or removed; a new one is added instead.
+    Written only through `actions.record_stance`."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="stances",
+        verbose_name=_("person"),
+    )
+    stance = models.CharField(_("stance"), max_length=24, choices=Person.Stance.choices)
+    recorded_on = models.DateField(
+        _("date"), validators=[validate_stance_date_not_in_future]
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PersonStanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stance")
+        verbose_name_plural = _("stances")
+        ordering = ["-recorded_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["person", "-recorded_on"], name="stance_person_date_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()} ({self.recorded_on:%Y-%m-%d})"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("<int:pk>/status/", views.person_status, name="person-status"),
     path("<int:pk>/navigator/", views.person_navigator, name="person-navigator"),
+    path("<int:pk>/stance/", views.person_stance, name="person-stance"),
     path("<int:pk>/audit/", views.person_audit, name="person-audit"),
 ]

@@ -8,9 +8,11 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.engagement.attendance import groups_card
 from caremap.engagement.models import Contact
 from caremap.episodes.models import Episode
 from caremap.organisations.models import Membership
@@ -20,6 +22,7 @@ from caremap.people.forms import (
     PersonForm,
     PersonSearchForm,
     PersonStatusForm,
+    StanceForm,
 )
 from caremap.people.models import Person
 from caremap.people.permissions import get_person_for_user
@@ -38,25 +41,35 @@ def person_list(request):
     people = Person.objects.visible_to(request.user).select_related(
         "navigator", "organisation"
     )
-    query = status = ""
+    query = ""
+    filters = {}
     if form.is_valid():
         query = form.cleaned_data["q"]
-        status = form.cleaned_data["status"]
-        people = people.search(query)
-        if status:
-            people = people.filter(status=status)
+        filters = {
+            name: form.cleaned_data[name]
+            for name in ("status", "stance", "pathway")
+            if form.cleaned_data[name]
+        }
+        people = form.filter(people)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         AuditEvent.Action.LIST,
         by=request.user,
         record_type="people.person",
         summary=f"People list, page {page.number}"
-        + (f", search {query!r}" if query else ""),
+        + (f", search {query!r}" if query else "")
+        + "".join(f", {name} {value}" for name, value in filters.items()),
     )
     return render(
         request,
         "people/person_list.html",
-        {"form": form, "page": page, "query": query, "status": status},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "status": filters.get("status", ""),
+            "filtered": bool(query or filters),
+        },
     )
 
 
@@ -110,6 +123,7 @@ def person_create(request):
 @login_required
 def person_detail(request, pk):
     person = get_person_for_user(request, pk)
+    can_change = request.user.has_perm("people.change_person", person)
     return render(
         request,
         "people/person_detail.html",
@@ -117,6 +131,7 @@ def person_detail(request, pk):
             "person": person,
             "can_assign": request.user.has_perm("people.assign_navigator", person),
             "can_view_audit": request.user.has_perm("people.view_person_audit", person),
+            "can_record_stance": can_change,
             "latest_assessment": person.assessments.submitted()
             .select_related("instrument")
             .order_by("-submitted_at")
@@ -125,19 +140,66 @@ def person_detail(request, pk):
             "current_episode": Episode.objects.filter(
                 person=person, organisation_id=person.organisation_id
             ).first(),
-            **_contacts_card(request, person),
+            **_contacts_card(person, can_change=can_change),
+            **groups_card(request, person, can_record=can_change),
         },
     )
 
 
-def _contacts_card(request, person):
+@login_required
+def person_stance(request, pk):
+    """The person's stance now and its history; and, for those who may
+    change the record, a form to add to it."""
+    perm = "people.change_person" if request.method == "POST" else "people.view_person"
+    person = get_person_for_user(request, pk, perm=perm)
+    can_record = request.method == "POST" or request.user.has_perm(
+        "people.change_person", person
+    )
+    form = None
+    if can_record:
+        data = drafts.form_data(request)
+        form = StanceForm(data, initial={"recorded_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            entry = actions.record_stance(
+                person,
+                stance=form.cleaned_data["stance"],
+                recorded_on=form.cleaned_data["recorded_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            if person.stance_recorded_on > entry.recorded_on:
+                messages.success(
+                    request,
+                    _(
+                        "The stance has been added to the history. The current "
+                        "stance is still the one from %(date)s, which is later."
+                    )
+                    % {"date": formats.date_format(person.stance_recorded_on, "j F Y")},
+                )
+            else:
+                messages.success(request, _("The stance has been recorded."))
+            return redirect(person)
+    history = person.stances.latest_first().select_related("by")
+    return render(
+        request,
+        "people/person_stance.html",
+        {
+            "form": form,
+            "person": person,
+            "history": history,
+            "back_url": person.get_absolute_url(),
+        },
+    )
+
+
+def _contacts_card(person, *, can_change):
     contacts = Contact.objects.filter(
         person=person, organisation_id=person.organisation_id
     )
     return {
         "last_contact": contacts.first(),
         "last_reached": contacts.reached().first(),
-        "can_record_contact": request.user.has_perm("people.change_person", person),
+        "can_record_contact": can_change,
         "quick_token": uuid.uuid4(),
     }
 
