@@ -12,6 +12,8 @@ def items_for(request):
     items = [(_("Home"), reverse("home"))]
     if roles & {Membership.Role.NAVIGATOR, Membership.Role.MANAGER}:
         items.append((_("People"), reverse("people:person-list")))
+        items.append((_("Alerts"), reverse("engagement:alerts")))
+        items.append((_("Group registers"), reverse("engagement:register-choose")))
     if user.has_perm("directory.use_directory"):
         items.append((_("Directory"), reverse("directory:search")))
     if Membership.Role.MANAGER in roles:

@@ -11,7 +11,9 @@ has a new key.
 The default rules, each an organisation setting (`EngagementSettings`):
 
 - not in touch: no contact that reached the person for 21 days, counted from
-  the last one (or from when they were added, if never);
+  the last one (or from when they were added, if never), for people in
+  support (an open episode, or none recorded: after an exit, check-ups
+  follow the person instead);
 - missed group: the last 2 sessions recorded for a regular group were
   missed;
 - worrying check-in: a check-in in the last fortnight says the person's use
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Window
+from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 
@@ -110,9 +112,13 @@ def _schedule_all(settings_by_org):
 
 def not_in_touch(today, settings_by_org):
     findings = []
+    # Someone whose support has ended is followed up by check-ups, not by
+    # this rule: it watches people with an open episode, or none recorded.
+    episodes = Episode.objects.filter(person=OuterRef("pk"))
     people = (
         Person.objects.active()
         .filter(organisation_id__in=settings_by_org)
+        .filter(~Exists(episodes) | Exists(episodes.filter(ended_on__isnull=True)))
         .annotate(
             last_reached=Max(
                 "contacts__happened_at", filter=Q(contacts__outcome="reached")

@@ -100,6 +100,28 @@ def test_someone_never_in_touch_counts_from_being_added(world, traveller):
     assert alerts()[0].detail == "Not in touch since being added on 2 March 2026"
 
 
+def test_after_an_exit_check_ups_follow_the_person_not_this_rule(world, traveller):
+    person = only_alice(world)
+    reached(person, world.alice)
+    today = timezone.localdate()
+    episode = episode_actions.record_episode(
+        person,
+        by=world.alice,
+        referred_on=today - 100 * DAY,
+        started_on=today - 90 * DAY,
+        referral_source="self",
+        substance_group="alcohol",
+    )
+    on_day(traveller, 21)
+    assert len(alerts(Alert.Rule.NO_CONTACT)) == 1
+    Alert.objects.all().delete()
+    episode_actions.change_episode(
+        episode, by=world.alice, ended_on=today, exit_reason="dropped_out"
+    )
+    on_day(traveller, 22)
+    assert alerts(Alert.Rule.NO_CONTACT) == []
+
+
 def test_each_organisation_sets_its_own_days(world, traveller):
     person = only_alice(world)
     EngagementSettings.objects.create(

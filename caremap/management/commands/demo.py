@@ -22,7 +22,11 @@ from caremap.careplans.samples import plan_from_suggestions, review_plan
 from caremap.directory import demo as demo_directory
 from caremap.directory.actions import load_demo_directory, load_places
 from caremap.directory.models import AreaDirectory, Editor, Listing
+from caremap.engagement import alerting
+from caremap.engagement import samples as engagement_samples
+from caremap.engagement.models import Alert
 from caremap.episodes import samples as episode_samples
+from caremap.episodes.models import Episode
 from caremap.instruments.actions import install_shipped
 from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
@@ -55,11 +59,16 @@ PLURALS = {
     "care plan": "care plans",
     "review": "reviews",
     "episode": "episodes",
+    "contact": "contacts",
+    "check-up": "check-ups",
+    "alert": "alerts",
+    "group session": "group sessions",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
 # fortnight before the demo is loaded.
 ASSESSMENT_INTERVAL = datetime.timedelta(days=91)
+DAY = datetime.timedelta(days=1)
 
 AREA_NAME = "Afon Valley Area Planning Board"
 TREATMENT = "treatment"
@@ -285,6 +294,7 @@ class Command(BaseCommand):
             self.load_assessments(added)
             self.load_directory(area, organisations, staff, added)
             self.load_plans(added)
+            self.load_engagement(added)
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
@@ -384,6 +394,81 @@ class Command(BaseCommand):
                 person, by=person.navigator, stage=stage, number=index, today=today
             )
             added["episode"] += len(recorded)
+
+    def load_engagement(self, added):
+        """Contacts for everyone with a navigator, some drifting away; a
+        worrying check-in; check-ups after completed exits; then the alert
+        rules, as the scheduled `caremap alerts run` would."""
+        today = timezone.localdate()
+        people = (
+            Person.objects.filter(
+                reference__in=self.demo_references(),
+                status=Person.Status.ACTIVE,
+            )
+            .select_related("navigator", "organisation")
+            .order_by("pk")
+        )
+        for index, person in enumerate(people):
+            if person.contacts.exists() or person.group_memberships.exists():
+                continue
+            if person.navigator is None:
+                # Waiting for a navigator: a welcome call from the duty worker.
+                added["contact"] += engagement_samples.contacts(
+                    person,
+                    by=None,
+                    since=today - (3 + index % 10) * DAY,
+                    last=today,
+                    number=index,
+                )
+                continue
+            episode = person.episodes.order_by("-referred_on").first()
+            since = episode.referred_on if episode else today - 90 * DAY
+            last = episode.ended_on if episode and episode.ended_on else today
+            added["contact"] += engagement_samples.contacts(
+                person,
+                by=person.navigator,
+                since=since,
+                last=last - (2 + index % 6) * DAY,
+                number=index,
+                drifting=index % 5 == 2 and last == today,
+            )
+            if index % 3 != 2:
+                added["group session"] += engagement_samples.groups(
+                    person,
+                    by=person.navigator,
+                    area_id=person.organisation.area_id,
+                    number=index,
+                    today=today,
+                )
+            for ended in person.episodes.filter(exit_reason__in=Episode.COMPLETED):
+                added["check-up"] += engagement_samples.check_ups(
+                    ended, by=person.navigator, today=today
+                )
+        # A check-in, taken by link yesterday, that says use has been a worry.
+        check_in = InstrumentVersion.objects.current_version("check-in")
+        worried = people.filter(navigator__isnull=False).first()
+        if (
+            check_in
+            and worried
+            and not worried.assessments.filter(instrument=check_in).exists()
+        ):
+            complete_assessment(
+                worried,
+                check_in,
+                {
+                    "checkin-overall": 1,
+                    "checkin-use-worry": True,
+                    "checkin-connected": 2,
+                    "checkin-in-the-way": True,
+                },
+                by=None,
+                when=timezone.now() - DAY,
+            )
+            added["assessment"] += 1
+        counts = alerting.run(today)
+        added["alert"] += sum(
+            count for rule, count in counts.items() if rule in Alert.Rule.values
+        )
 
     def load_assessments(self, added):
         install_shipped()
@@ -524,6 +609,9 @@ def build_person(spec, number, organisation, reference, staff):
         email=demo_email(spec) if spec.contact == C.EMAIL or number % 4 == 0 else "",
         address=spec.address,
         preferred_contact_method=spec.contact,
+        # Known to the service for a while, so "not in touch since being
+        # added" means something.
+        created_at=timezone.now() - datetime.timedelta(days=60 + 7 * number),
         preferred_language=WELSH if spec.welsh else ENGLISH,
         navigator=staff.get(spec.navigator),
         pathway=spec.pathway,
