@@ -293,7 +293,7 @@ class Alert(models.Model):
         WORRYING_CHECK_IN = "check_in", _("A check-in says their use has worried them")
         CHECK_UP_NOT_REACHED = (
             "check_up",
-            _("A check-up after their exit was not reached"),
+            _("They could not be reached for a check-up after their exit"),
         )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alerts")

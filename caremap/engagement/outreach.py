@@ -1,5 +1,5 @@
 """Alerts and the outreach that follows them, and recording post-exit
-check-ups. Every change goes through `outreach_actions` in actions.py."""
+check-ups. Every change goes through actions.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
-from caremap.engagement import outreach_actions
+from caremap.engagement import actions
 from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
 from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
 from caremap.engagement.permissions import CHANGE
@@ -107,7 +107,7 @@ def outreach_start(request, pk):
             _("The person has asked not to be contacted, so no outreach is started."),
         )
         return redirect("engagement:alert", pk=alert.pk)
-    _task, created = outreach_actions.start_outreach(alert, by=request.user)
+    _task, created = actions.start_outreach(alert, by=request.user)
     if created:
         messages.success(request, _("Outreach started. Record each attempt here."))
     return redirect("engagement:alert", pk=alert.pk)
@@ -122,7 +122,7 @@ def alert_close(request, pk):
         return redirect("engagement:alert", pk=alert.pk)
     form = CloseForm(drafts.form_data(request), person=alert.person)
     if request.method == "POST" and form.is_valid():
-        outreach_actions.close_alert(
+        actions.close_alert(
             alert,
             by=request.user,
             outcome=form.cleaned_data["outcome"],
@@ -149,7 +149,7 @@ def check_up_record(request, pk):
     person = check_up.episode.person
     form = CheckUpForm(drafts.form_data(request), instance=check_up)
     if request.method == "POST" and form.is_valid():
-        outreach_actions.record_check_up(
+        actions.record_check_up(
             check_up,
             by=request.user,
             done_on=form.cleaned_data["done_on"],
@@ -178,10 +178,10 @@ def engagement_settings(request, pk):
     current = EngagementSettings.for_organisation(organisation.pk)
     form = SettingsForm(drafts.form_data(request), instance=current)
     if request.method == "POST" and form.is_valid():
-        outreach_actions.save_settings(
+        actions.save_settings(
             organisation,
             by=request.user,
-            **{name: form.cleaned_data[name] for name in outreach_actions.FIELDS},
+            **{name: form.cleaned_data[name] for name in actions.FIELDS},
         )
         messages.success(request, _("The rules for staying connected are saved."))
         return redirect("engagement:settings", organisation.pk)

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from caremap.engagement import actions, alerting, outreach_actions
+from caremap.engagement import actions, alerting
 from caremap.engagement.models import CheckUp
 
 DAY = datetime.timedelta(days=1)
@@ -64,7 +64,7 @@ def check_ups(episode, *, by, today):
             if (episode.pk + index) % 4 == 0
             else CheckUp.Outcome.DOING_WELL
         )
-        outreach_actions.record_check_up(
+        actions.record_check_up(
             check_up,
             by=by,
             done_on=min(check_up.due_on + 3 * DAY, today),
