@@ -259,11 +259,14 @@ class PersonSearchForm(Form):
         required=False,
         choices=[("", _("All")), *Person.Pathway.choices],
     )
+    mine = forms.BooleanField(label=_("Only people I support"), required=False)
 
-    def filter(self, people):
+    def filter(self, people, *, user):
         """`people` narrowed by whatever this (valid) form asks for."""
         data = self.cleaned_data
         people = people.search(data["q"])
+        if data["mine"]:
+            people = people.filter(navigator=user)
         if data["status"]:
             people = people.filter(status=data["status"])
         if data["stance"] == STANCE_NOT_RECORDED:

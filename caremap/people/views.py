@@ -47,10 +47,10 @@ def person_list(request):
         query = form.cleaned_data["q"]
         filters = {
             name: form.cleaned_data[name]
-            for name in ("status", "stance", "pathway")
+            for name in ("status", "stance", "pathway", "mine")
             if form.cleaned_data[name]
         }
-        people = form.filter(people)
+        people = form.filter(people, user=request.user)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     record(
         AuditEvent.Action.LIST,

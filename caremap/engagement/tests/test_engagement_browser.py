@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from caremap.engagement.models import Contact
+from caremap.engagement.models import Alert, Contact
 from caremap.episodes import actions as episode_actions
 from caremap.testing.browser import (
     assert_accessible,
@@ -130,3 +130,31 @@ def test_episode_pages_on_a_phone(world, live_server, browser):
     check(page, "an episode after its exit")
     episode.refresh_from_db()
     assert episode.ended_on == today and episode.successful
+
+
+def test_the_work_list_and_alerts_on_a_phone(world, live_server, browser):
+    person = world.alices_person
+    alert = Alert.objects.create(
+        person=person,
+        organisation=person.organisation,
+        rule=Alert.Rule.NO_CONTACT,
+        key=f"no-contact:{person.pk}:2026-01-01",
+        detail="Last in touch on 1 January 2026",
+    )
+    page = new_page(browser, phone=True)
+    sign_in(page, live_server, world.alice.email)
+    check(page, "the home page's caseload and work list")
+    expect(page.get_by_role("link", name=person.display_name).first).to_be_visible()
+    page.get_by_role("link", name="Filter your caseload by stance or pathway").click()
+    check(page, "the caseload, filtered")
+    page.goto(f"{live_server.url}{alert.get_absolute_url()}")
+    check(page, "an alert")
+    page.get_by_role("button", name="Start outreach").click()
+    check(page, "an alert with outreach started")
+    page.get_by_role("link", name="Close the alert").click()
+    check(page, "closing an alert")
+    page.get_by_label("Back in touch").check()
+    page.get_by_role("button", name="Close the alert").click()
+    check(page, "the person after the alert closed")
+    alert.refresh_from_db()
+    assert alert.closed_at is not None

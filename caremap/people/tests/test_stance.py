@@ -611,3 +611,15 @@ def test_the_stance_page_runs_the_same_queries_however_long_the_history(world, s
             person, stance=READY, recorded_on=days_ago(n), by=world.alice
         )
     assert queries_for(client, stance_url(person)) == few
+
+
+def test_a_navigator_narrows_the_list_to_their_own_caseload(world, sign_in):
+    client = sign_in(world.alice)
+    url = reverse("people:person-list")
+    everyone = client.get(url).content.decode()
+    assert world.bobs_person.get_absolute_url() in everyone
+    mine = client.get(url, {"mine": "on", "status": "active"}).content.decode()
+    assert world.alices_person.get_absolute_url() in mine
+    assert world.bobs_person.get_absolute_url() not in mine
+    home = client.get(reverse("home")).content.decode()
+    assert "?mine=on&amp;status=active" in home
