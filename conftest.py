@@ -5,9 +5,7 @@ import os
 
 import pytest
 
-from caremap.testing.browser import chromium_executable
-
-pytest_plugins = ["caremap.testing.personas"]
+pytest_plugins = ["caremap.testing.personas", "caremap.testing.browser"]
 
 
 def running_in_ci():
@@ -15,6 +13,10 @@ def running_in_ci():
 
 
 def pytest_collection_modifyitems(config, items):
+    # Imported here, not at the top: the plugins above must be imported by
+    # pytest first, so that their asserts are rewritten.
+    from caremap.testing.browser import chromium_executable
+
     browser_items = [item for item in items if item.get_closest_marker("browser")]
     if not browser_items or chromium_executable():
         return

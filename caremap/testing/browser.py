@@ -13,7 +13,11 @@ subject to the page's CSP.
 import os
 import shutil
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from caremap.testing.personas import PASSWORD
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
 
@@ -125,3 +129,44 @@ def assert_fits_a_phone(page, where):
         raise AssertionError(
             f"{where} does not fit a 360px screen: {sizes}; sticking out: {wide}"
         )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module. Module scope, not session: see
+    caremap/tests/test_browser.py."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page, live_server, email, *, javascript=True):
+    """Sign in through the real form and land on the home page."""
+    page.goto(f"{live_server.url}/en/account/sign-in/")
+    settle(page, javascript=javascript)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/en/")
+
+
+def check_on_a_phone(page, where):
+    """Settle, then the page must fit a 360px screen and pass axe."""
+    settle(page)
+    assert_fits_a_phone(page, where)
+    assert_accessible(page, where)
+
+
+class Screens:
+    """Counts the pages a journey goes through after it starts, to hold it
+    to a number of screens."""
+
+    def __init__(self, page):
+        self.count = 0
+        self.page = page
+        page.on("framenavigated", self._count)
+
+    def _count(self, frame):
+        if frame == self.page.main_frame:
+            self.count += 1

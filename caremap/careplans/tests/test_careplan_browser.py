@@ -12,7 +12,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from caremap.assessments.samples import complete_assessment, plausible_answers
 from caremap.careplans.models import Action, CarePlan
@@ -20,22 +20,12 @@ from caremap.directory.actions import load_demo_directory
 from caremap.testing.browser import (
     assert_accessible,
     assert_fits_a_phone,
-    launch_chromium,
     new_page,
     settle,
+    sign_in,
 )
-from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-# Module scope, not session: see caremap/tests/test_browser.py.
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -48,15 +38,6 @@ def assessed(world, instruments):
         world.alices_person, version, answers, by=world.alice, when=timezone.now()
     )
     return world
-
-
-def sign_in(page, live_server, email, *, javascript=True):
-    page.goto(f"{live_server.url}/en/account/sign-in/")
-    settle(page, javascript=javascript)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/en/")
 
 
 def fill_date(page, group, day):

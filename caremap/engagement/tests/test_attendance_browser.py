@@ -7,58 +7,20 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from caremap.directory.actions import load_demo_directory
 from caremap.directory.models import Listing
 from caremap.engagement import actions
 from caremap.engagement.models import Attendance, GroupMembership
 from caremap.testing.browser import (
-    assert_accessible,
-    assert_fits_a_phone,
-    launch_chromium,
+    Screens,
+    check_on_a_phone,
     new_page,
-    settle,
+    sign_in,
 )
-from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/en/account/sign-in/")
-    settle(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/en/")
-
-
-def check(page, where):
-    settle(page)
-    assert_fits_a_phone(page, where)
-    assert_accessible(page, where)
-
-
-class Screens:
-    """Counts the pages a journey goes through after it starts."""
-
-    def __init__(self, page):
-        self.count = 0
-        page.on("framenavigated", self._count)
-        self.page = page
-
-    def _count(self, frame):
-        if frame == self.page.main_frame:
-            self.count += 1
 
 
 @pytest.fixture
@@ -90,18 +52,18 @@ def test_taking_a_register_on_a_phone(world, meetings, live_server, browser):
     page = new_page(browser, phone=True)
     sign_in(page, live_server, world.alice.email)
     page.goto(f"{live_server.url}/en/groups/registers/")
-    check(page, "the register chooser")
+    check_on_a_phone(page, "the register chooser")
 
     screens = Screens(page)
     page.get_by_role("link", name=meeting.name).click()
-    check(page, "the register")
+    check_on_a_phone(page, "the register")
     page.get_by_label("Sam Jones").check()
     page.get_by_role("button", name="Save the register").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Register saved"
     )
     assert screens.count == 2
-    check(page, "the register after saving")
+    check_on_a_phone(page, "the register after saving")
     recorded = dict(
         Attendance.objects.filter(on=timezone.localdate()).values_list(
             "membership_id", "attended"
@@ -118,13 +80,13 @@ def test_a_persons_groups_on_a_phone(world, meetings, live_server, browser):
     sign_in(page, live_server, world.alice.email)
     base = live_server.url
     page.goto(f"{base}/en/people/{person.pk}/groups/")
-    check(page, "the groups page with no groups")
+    check_on_a_phone(page, "the groups page with no groups")
 
     page.get_by_role("link", name="Add a group").click()
-    check(page, "the add a group form")
+    check_on_a_phone(page, "the add a group form")
     # A mistake first: nothing chosen. The message sits by the field.
     page.get_by_role("button", name="Add the group").click()
-    check(page, "the add a group form with a mistake")
+    check_on_a_phone(page, "the add a group form with a mistake")
     expect(page.locator("#id_service_error")).to_contain_text("Choose a group")
     page.get_by_label("Which group do they go to?").select_option(meetings[0].pk)
     page.get_by_role(
@@ -134,12 +96,12 @@ def test_a_persons_groups_on_a_phone(world, meetings, live_server, browser):
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Group added"
     )
-    check(page, "the groups page")
+    check_on_a_phone(page, "the groups page")
     membership = GroupMembership.objects.get()
     assert membership.on_register and membership.service_id == meetings[0].pk
 
     page.get_by_role("link", name="Record a session").click()
-    check(page, "the session form")
+    check_on_a_phone(page, "the session form")
     page.get_by_role("group", name="Did they go?").get_by_label("Yes").check()
     page.get_by_role("button", name="Save the session").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
@@ -149,6 +111,6 @@ def test_a_persons_groups_on_a_phone(world, meetings, live_server, browser):
     assert Attendance.objects.get().attended
 
     page.get_by_role("link", name="Change").click()
-    check(page, "the change form")
+    check_on_a_phone(page, "the change form")
     page.goto(f"{base}/en/people/{person.pk}/groups/{membership.pk}/stop/")
-    check(page, "the stopped going form")
+    check_on_a_phone(page, "the stopped going form")

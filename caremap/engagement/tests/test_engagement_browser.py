@@ -6,56 +6,18 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from caremap.engagement.models import Alert, Contact
 from caremap.episodes import actions as episode_actions
 from caremap.testing.browser import (
-    assert_accessible,
-    assert_fits_a_phone,
-    launch_chromium,
+    Screens,
+    check_on_a_phone,
     new_page,
-    settle,
+    sign_in,
 )
-from caremap.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/en/account/sign-in/")
-    settle(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/en/")
-
-
-def check(page, where):
-    settle(page)
-    assert_fits_a_phone(page, where)
-    assert_accessible(page, where)
-
-
-class Screens:
-    """Counts the pages a journey goes through after it starts."""
-
-    def __init__(self, page):
-        self.count = 0
-        page.on("framenavigated", self._count)
-        self.page = page
-
-    def _count(self, frame):
-        if frame == self.page.main_frame:
-            self.count += 1
 
 
 def test_recording_contacts_on_a_phone(world, live_server, browser):
@@ -63,7 +25,7 @@ def test_recording_contacts_on_a_phone(world, live_server, browser):
     page = new_page(browser, phone=True)
     sign_in(page, live_server, world.alice.email)
     page.goto(f"{live_server.url}{person.get_absolute_url()}")
-    check(page, "the person's page")
+    check_on_a_phone(page, "the person's page")
 
     # An unanswered call: one tap, and the person's page says so.
     screens = Screens(page)
@@ -77,7 +39,7 @@ def test_recording_contacts_on_a_phone(world, live_server, browser):
     # A conversation: the form, then back on the person's page.
     screens = Screens(page)
     page.get_by_role("link", name="Record a contact").first.click()
-    check(page, "the contact form")
+    check_on_a_phone(page, "the contact form")
     page.get_by_label("Face to face").check()
     page.get_by_label("We were in touch").check()
     page.get_by_label("How long, in minutes").fill("30")
@@ -90,7 +52,7 @@ def test_recording_contacts_on_a_phone(world, live_server, browser):
     assert Contact.objects.filter(outcome="reached", minutes=30).exists()
 
     page.get_by_role("link", name="See all contacts").click()
-    check(page, "the contacts list")
+    check_on_a_phone(page, "the contacts list")
     expect(page.get_by_text("Planned the first walk together.")).to_be_visible()
 
 
@@ -115,19 +77,19 @@ def test_episode_pages_on_a_phone(world, live_server, browser):
         ("the exit form", f"/en/episodes/{episode.pk}/exit/"),
     ]:
         page.goto(base + path)
-        check(page, where)
+        check_on_a_phone(page, where)
     # Record the exit with a mistake first: the message sits by the field.
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("2")
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Completed: free of dependence").check()
     page.get_by_role("button", name="Save the exit").click()
-    check(page, "the exit form with a mistake")
+    check_on_a_phone(page, "the exit form with a mistake")
     expect(page.locator("#id_ended_on_error")).to_contain_text("a real date")
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_role("button", name="Save the exit").click()
-    check(page, "an episode after its exit")
+    check_on_a_phone(page, "an episode after its exit")
     episode.refresh_from_db()
     assert episode.ended_on == today and episode.successful
 
@@ -143,18 +105,18 @@ def test_the_work_list_and_alerts_on_a_phone(world, live_server, browser):
     )
     page = new_page(browser, phone=True)
     sign_in(page, live_server, world.alice.email)
-    check(page, "the home page's caseload and work list")
+    check_on_a_phone(page, "the home page's caseload and work list")
     expect(page.get_by_role("link", name=person.display_name).first).to_be_visible()
     page.get_by_role("link", name="Filter your caseload by stance or pathway").click()
-    check(page, "the caseload, filtered")
+    check_on_a_phone(page, "the caseload, filtered")
     page.goto(f"{live_server.url}{alert.get_absolute_url()}")
-    check(page, "an alert")
+    check_on_a_phone(page, "an alert")
     page.get_by_role("button", name="Start outreach").click()
-    check(page, "an alert with outreach started")
+    check_on_a_phone(page, "an alert with outreach started")
     page.get_by_role("link", name="Close the alert").click()
-    check(page, "closing an alert")
+    check_on_a_phone(page, "closing an alert")
     page.get_by_label("Back in touch").check()
     page.get_by_role("button", name="Close the alert").click()
-    check(page, "the person after the alert closed")
+    check_on_a_phone(page, "the person after the alert closed")
     alert.refresh_from_db()
     assert alert.closed_at is not None
