@@ -27,6 +27,9 @@ from caremap.assessments.models import Assessment
 from caremap.assessments.samples import complete_assessment, plausible_answers
 from caremap.careplans.samples import plan_from_suggestions
 from caremap.directory.samples import bulk_services
+from caremap.engagement import alerting
+from caremap.engagement.models import Alert, Contact
+from caremap.episodes.models import Episode
 from caremap.instruments import scoring
 from caremap.instruments.actions import install_shipped
 from caremap.instruments.models import InstrumentVersion
@@ -134,6 +137,7 @@ class Command(BaseCommand):
         self.bench_assessments(organisation, navigators[0], repeat)
         self.bench_directory(area, navigators[0], repeat)
         self.bench_careplans(navigators[0], repeat)
+        self.bench_engagement(organisation, navigators[0], repeat)
 
     def bench_assessments(self, organisation, navigator, repeat):
         install_shipped()
@@ -240,6 +244,69 @@ class Command(BaseCommand):
             ("care-planning map", reverse("careplans:plan-map", args=[plan.pk])),
             ("goal map", reverse("careplans:goal-map", args=[goal.pk])),
             ("review form", reverse("careplans:review", args=[plan.pk])),
+        ]
+        for label, url in cases:
+            self.measure(label, navigator, url, repeat)
+
+    def bench_engagement(self, organisation, navigator, repeat):
+        """Every person with an open episode and four contacts, a third of
+        them last in touch over a month ago; then one run of the alert rules
+        and the pages that show their results."""
+        today = timezone.localdate()
+        people = list(Person.objects.filter(organisation=organisation))
+        Person.objects.filter(organisation=organisation).update(
+            created_at=timezone.now() - datetime.timedelta(days=120)
+        )
+        started = time.perf_counter()
+        Episode.objects.bulk_create(
+            Episode(
+                person=person,
+                organisation=organisation,
+                referred_on=today - datetime.timedelta(days=100),
+                started_on=today - datetime.timedelta(days=90),
+                referral_source="self",
+                substance_group="alcohol",
+            )
+            for person in people
+        )
+        Contact.objects.bulk_create(
+            Contact(
+                person=person,
+                organisation=organisation,
+                happened_at=timezone.now()
+                - datetime.timedelta(days=7 * week + (30 if n % 3 == 0 else 1)),
+                method="phone",
+                outcome="reached" if week else "no_answer",
+                by=navigator,
+            )
+            for n, person in enumerate(people)
+            for week in range(4)
+        )
+        self.stdout.write(
+            f"Created {len(people)} episodes and {4 * len(people)} contacts in "
+            f"{time.perf_counter() - started:.2f} s."
+        )
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            counts = alerting.run(today)
+            elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"alerts run: {counts[Alert.Rule.NO_CONTACT]} alerts raised from "
+            f"{counts['seen']} events in {elapsed:.2f} s, {len(queries)} queries."
+        )
+        person = people[0]
+        cases = [
+            ("person page", person.get_absolute_url()),
+            (
+                "episodes of a person",
+                reverse("episodes:person-episodes", args=[person.pk]),
+            ),
+            (
+                "contacts of a person",
+                reverse("engagement:person-contacts", args=[person.pk]),
+            ),
+            ("alerts, navigator", reverse("engagement:alerts")),
+            ("home with the work list, navigator", reverse("home")),
         ]
         for label, url in cases:
             self.measure(label, navigator, url, repeat)
