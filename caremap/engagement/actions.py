@@ -339,9 +339,13 @@ def close_alert(alert, *, by, outcome, note=""):
 
 
 @transaction.atomic
-def record_check_up(check_up, *, by, done_on, outcome, note=""):
+def record_check_up(
+    check_up, *, by, done_on, outcome, note="", contact=None, check_in=None
+):
+    """The check-up's result, and the contact and check-in it was made of."""
     before = [check_up.done_on, check_up.outcome]
     check_up.done_on, check_up.outcome, check_up.note = done_on, outcome, note
+    check_up.contact, check_up.check_in = contact, check_in
     check_up.recorded_by = by
     check_up.save()
     record(

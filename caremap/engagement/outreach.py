@@ -1,6 +1,8 @@
 """Alerts and the outreach that follows them, and recording post-exit
 check-ups. Every change goes through actions.py."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,11 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
-from caremap.engagement import actions
+from caremap.assessments.models import Assessment
+from caremap.engagement import actions, alerting
 from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
 from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
 from caremap.engagement.permissions import CHANGE
@@ -147,7 +151,21 @@ def alert_close(request, pk):
 def check_up_record(request, pk):
     check_up = get_check_up_for_user(request, pk, perm=CHANGE)
     person = check_up.episode.person
-    form = CheckUpForm(drafts.form_data(request), instance=check_up)
+    since = timezone.make_aware(
+        datetime.datetime.combine(check_up.episode.ended_on, datetime.time.min)
+    )
+    form = CheckUpForm(
+        drafts.form_data(request),
+        instance=check_up,
+        contacts=Contact.objects.filter(person=person, happened_at__gte=since)[:20],
+        check_ins=Assessment.objects.submitted()
+        .filter(
+            person=person,
+            instrument__key=alerting.CHECK_IN_INSTRUMENT,
+            submitted_at__gte=since,
+        )
+        .order_by("-submitted_at")[:10],
+    )
     if request.method == "POST" and form.is_valid():
         actions.record_check_up(
             check_up,
@@ -155,6 +173,7 @@ def check_up_record(request, pk):
             done_on=form.cleaned_data["done_on"],
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
+            **form.linked(),
         )
         messages.success(request, _("The check-up has been recorded."))
         return redirect(check_up.episode)

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from caremap.engagement.models import CheckUp, EngagementSettings, OutreachTask
@@ -44,6 +44,18 @@ class CheckUpForm(ModelForm):
         error_messages={"required": _("Enter the date of the check-up"), **DATE_ERRORS},
     )
 
+    contact = forms.ChoiceField(
+        label=_("The contact it was made in"),
+        help_text=_("Contacts with the person since the exit, newest first."),
+        required=False,
+        choices=(),
+    )
+    check_in = forms.ChoiceField(
+        label=_("The check-in they took"),
+        required=False,
+        choices=(),
+    )
+
     class Meta:
         model = CheckUp
         fields = ["done_on", "outcome", "note"]
@@ -54,10 +66,36 @@ class CheckUpForm(ModelForm):
         }
         error_messages = {"outcome": {"required": _("Choose how the person is")}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contacts=(), check_ins=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].required = True
         self.fields["outcome"].choices = CheckUp.Outcome.choices
+        # Only the person's own records since the exit can be linked.
+        self.contacts = {str(c.pk): c for c in contacts}
+        self.check_ins = {str(a.pk): a for a in check_ins}
+        self.fields["contact"].choices = [("", _("None"))] + [
+            (
+                key,
+                f"{formats.date_format(timezone.localtime(c.happened_at), 'j F Y')}: {c}",
+            )
+            for key, c in self.contacts.items()
+        ]
+        self.fields["check_in"].choices = [("", _("None"))] + [
+            (key, formats.date_format(timezone.localtime(a.submitted_at), "j F Y"))
+            for key, a in self.check_ins.items()
+        ]
+        if self.instance.contact_id:
+            self.initial.setdefault("contact", str(self.instance.contact_id))
+        if self.instance.check_in_id:
+            self.initial.setdefault("check_in", str(self.instance.check_in_id))
+
+    def linked(self):
+        """The contact and check-in chosen, as records."""
+        data = self.cleaned_data
+        return {
+            "contact": self.contacts.get(data.get("contact") or ""),
+            "check_in": self.check_ins.get(data.get("check_in") or ""),
+        }
 
     def clean_done_on(self):
         day = self.cleaned_data["done_on"]

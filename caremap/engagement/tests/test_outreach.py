@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from caremap.engagement import alerting
+from caremap.engagement import actions, alerting
 from caremap.engagement.models import (
     Alert,
     CheckUp,
@@ -189,19 +189,30 @@ def test_an_exit_schedules_check_ups_and_one_is_recorded(world, sign_in):
         in soup(refused).select_one("#id_done_on_error").get_text()
     )
     today = timezone.localdate()
-    response = client.post(
-        url,
-        {
-            "done_on_day": today.day,
-            "done_on_month": today.month,
-            "done_on_year": today.year,
-            "outcome": "doing_well",
-            "note": "Going to the walking group.",
-        },
+    # The contact it was made in can be linked: only the person's own, made
+    # since the exit.
+    call, _new = actions.record_contact(
+        world.alices_person, by=world.alice, method="phone", outcome="reached"
     )
+    others, _new = actions.record_contact(
+        world.bobs_person, by=world.bob, method="phone", outcome="reached"
+    )
+    offered = [o["value"] for o in soup(client.get(url)).select("#id_contact option")]
+    assert offered == ["", str(call.pk)]
+    data = {
+        "done_on_day": today.day,
+        "done_on_month": today.month,
+        "done_on_year": today.year,
+        "outcome": "doing_well",
+        "note": "Going to the walking group.",
+    }
+    refused = client.post(url, {**data, "contact": str(others.pk)})
+    assert soup(refused).select_one("#id_contact_error")
+    response = client.post(url, {**data, "contact": str(call.pk)})
     assert response.url == episode.get_absolute_url()
     first.refresh_from_db()
     assert (first.done_on, first.outcome) == (today, "doing_well")
+    assert first.contact == call
     assert AuditEvent.objects.filter(
         summary="Recorded the 1-month check-up: doing_well"
     ).exists()
