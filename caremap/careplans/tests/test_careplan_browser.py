@@ -112,6 +112,12 @@ def test_the_care_planning_journey(assessed, live_server, browser, phone, javasc
     later a review with a fresh assessment, its history and a comparison."""
     page = new_page(browser, phone=phone, javascript=javascript)
     journey = Journey(page, live_server, phone=phone, javascript=javascript)
+    # A Content-Security-Policy violation shows as a console error.
+    console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and console_errors.append(message.text),
+    )
     base = live_server.url
     sign_in(page, live_server, assessed.alice.email, javascript=javascript)
     page.goto(f"{base}/en/assessments/{assessed.assessment.pk}/profile/")
@@ -297,6 +303,11 @@ def test_the_care_planning_journey(assessed, live_server, browser, phone, javasc
     page.get_by_role("button", name=re.compile("^Compare")).click()
     journey.check("two versions compared")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    assert console_errors == []
+    if javascript:
+        # Editing in place kept no copy of a page in the browser's storage.
+        assert page.evaluate("() => Object.keys(localStorage)") == []
 
 
 def first_goal_link(name):
