@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "caremap.careplans",
     "caremap.episodes",
     "caremap.engagement",
+    "caremap.reports",
     "caremap.privacy",
 ]
 

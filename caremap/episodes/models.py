@@ -9,7 +9,8 @@ without ever starting was declined (or never took place): it was not
 treatment and no measure counts it as such.
 """
 
-from dateutil.relativedelta import relativedelta
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,9 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from caremap.organisations.models import Area, Organisation
 from caremap.people.models import Person
 
-# A successful exit followed by a new presentation within this long is a
-# re-presentation (the national "non-re-presentation within 6 months").
-REPRESENTATION_WITHIN = relativedelta(months=6)
+# A successful exit followed by a new presentation this many days or fewer
+# later is a re-presentation (the national "within 6 months"): day 182
+# counts, day 183 does not. docs/measures.md uses the same rule.
+REPRESENTATION_DAYS = 182
+REPRESENTATION_WITHIN = datetime.timedelta(days=REPRESENTATION_DAYS)
 
 
 class EpisodeQuerySet(models.QuerySet):
