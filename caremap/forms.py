@@ -90,6 +90,15 @@ class GovukFormMixin:
     bound_field_class = GovukBoundField
     template_name_div = "govuk/forms/form.html"
 
+    def add_model_errors(self, error):
+        """Show a ValidationError from an action beside the fields it names,
+        or at the top when the form has no such field."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
     def error_summary(self):
         """(message, link) pairs in field order for the error summary."""
         items = [(str(error), "#") for error in self.non_field_errors()]
@@ -148,6 +157,15 @@ class DatePartsWidget(forms.MultiWidget):
 
     def value_omitted_from_data(self, data, files, name):
         return not any(f"{name}_{part}" in data for part in self.parts)
+
+
+# For date fields whose label is a question ("By when?") rather than a name
+# the default messages could start with.
+THE_DATE_ERRORS = {
+    "missing": _("The date must include a %(part)s"),
+    "not_number": _("The date must be a real date"),
+    "invalid": _("The date must be a real date"),
+}
 
 
 class DatePartsField(forms.Field):

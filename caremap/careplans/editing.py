@@ -14,7 +14,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +44,6 @@ from caremap.careplans.models import (
     Strength,
 )
 from caremap.careplans.permissions import (
-    CHANGE,
     get_action_for_user,
     get_barrier_for_user,
     get_goal_for_user,
@@ -53,6 +52,7 @@ from caremap.careplans.permissions import (
 from caremap.directory import vocabulary
 from caremap.directory.models import Listing
 from caremap.instruments.models import InstrumentVersion
+from caremap.people.permissions import CHANGE, refuse_missing
 
 # How each kind of change in a plan's history reads to someone whose page
 # went out of date, by the start of its stored summary.
@@ -122,17 +122,11 @@ def describe(change):
 # Getting what is edited, checked and audited.
 
 
-def _refuse_missing(request):
-    if not request.user.has_perm("people.list_people"):
-        raise PermissionDenied
-    raise Http404
-
-
 def _get_goal_part(request, model, pk):
     """A strength or resource, through its goal's plan and person."""
     item = model.objects.filter(pk=pk).first()
     if item is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     item.goal = get_goal_for_user(request, item.goal_id, perm=CHANGE)
     return item
 

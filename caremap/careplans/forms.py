@@ -16,14 +16,10 @@ from caremap.careplans.models import (
     Action,
     Goal,
 )
-from caremap.forms import DatePartsField, Form
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 
 DATE_HINT = _("For example, 27 3 2027")
-DATE_ERRORS = {
-    "missing": _("The date must include a %(part)s"),
-    "not_number": _("The date must be a real date"),
-    "invalid": _("The date must be a real date"),
-}
+DATE_ERRORS = THE_DATE_ERRORS
 NOT_IN_THE_PAST = _("The date must be today or in the future")
 
 GOAL_PROPOSED_BY = [
@@ -50,15 +46,6 @@ class PlanForm(Form):
             ),
         },
     )
-
-    def add_model_errors(self, error):
-        """Show a ValidationError from an action beside the fields it names,
-        or at the top when the form has no such field."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def _not_before_today(day, *, allowed=None):

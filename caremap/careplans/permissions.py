@@ -1,20 +1,12 @@
 """The one way views get a plan or a part of it: through the plan's person,
 checked and audited by `get_person_for_user`."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
 from caremap.careplans.models import Action, Barrier, CarePlan, Goal
-from caremap.people.permissions import get_person_for_user
-
-VIEW = "people.view_person"
-CHANGE = "people.change_person"
-
-
-def _refuse_missing(request):
-    if not request.user.has_perm("people.list_people"):
-        raise PermissionDenied
-    raise Http404
+from caremap.people.permissions import (
+    VIEW,
+    get_person_for_user,
+    refuse_missing,
+)
 
 
 def get_plan_for_user(request, pk, *, perm=VIEW):
@@ -22,7 +14,7 @@ def get_plan_for_user(request, pk, *, perm=VIEW):
     who never work with named people, 404 for staff who cannot see them)."""
     plan = CarePlan.objects.select_related("organisation").filter(pk=pk).first()
     if plan is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     plan.person = get_person_for_user(request, plan.person_id, perm=perm)
     return plan
 
@@ -30,7 +22,7 @@ def get_plan_for_user(request, pk, *, perm=VIEW):
 def get_goal_for_user(request, pk, *, perm=VIEW):
     goal = Goal.objects.select_related("plan").filter(pk=pk).first()
     if goal is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     goal.plan = get_plan_for_user(request, goal.plan_id, perm=perm)
     return goal
 
@@ -38,7 +30,7 @@ def get_goal_for_user(request, pk, *, perm=VIEW):
 def get_action_for_user(request, pk, *, perm=VIEW):
     step = Action.objects.filter(pk=pk).first()
     if step is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     step.goal = get_goal_for_user(request, step.goal_id, perm=perm)
     return step
 
@@ -46,6 +38,6 @@ def get_action_for_user(request, pk, *, perm=VIEW):
 def get_barrier_for_user(request, pk, *, perm=VIEW):
     barrier = Barrier.objects.filter(pk=pk).first()
     if barrier is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     barrier.goal = get_goal_for_user(request, barrier.goal_id, perm=perm)
     return barrier

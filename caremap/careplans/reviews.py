@@ -22,8 +22,9 @@ from caremap.assessments.models import Assessment
 from caremap.careplans import actions, versions
 from caremap.careplans.editing import _closed, _current_revision, describe, plan_url
 from caremap.careplans.models import Action, Goal
-from caremap.careplans.permissions import CHANGE, get_plan_for_user
+from caremap.careplans.permissions import get_plan_for_user
 from caremap.careplans.review_forms import NO, NONE_YET, CompareForm, ReviewForm
+from caremap.people.permissions import CHANGE
 
 # How far back an assessment can be and still count as taken for a review.
 ASSESSMENT_WITHIN_DAYS = 60

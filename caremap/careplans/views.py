@@ -23,11 +23,11 @@ from caremap.careplans.models import (
     Goal,
     PlanSettings,
 )
-from caremap.careplans.permissions import CHANGE, get_goal_for_user, get_plan_for_user
+from caremap.careplans.permissions import get_goal_for_user, get_plan_for_user
 from caremap.forms import Form as GovukForm
 from caremap.organisations.permissions import get_organisation_for_user
 from caremap.organisations.rules import person_level_organisation_ids
-from caremap.people.permissions import get_person_for_user
+from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 

@@ -28,9 +28,8 @@ from caremap.engagement.attendance_forms import (
     StopGoingForm,
 )
 from caremap.engagement.models import Attendance, GroupMembership
-from caremap.engagement.permissions import CHANGE
 from caremap.people.models import Person
-from caremap.people.permissions import get_person_for_user
+from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 

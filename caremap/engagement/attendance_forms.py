@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.directory.models import Listing
 from caremap.engagement.models import Attendance
-from caremap.forms import DatePartsField, Form
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 
 # The directory kinds that are groups a person goes to, rather than services
 # that see them.
@@ -23,9 +23,7 @@ def _date_field(label):
         help_text=_("For example, 27 3 2026"),
         error_messages={
             "required": _("Enter the date"),
-            "missing": _("The date must include a %(part)s"),
-            "not_number": _("The date must be a real date"),
-            "invalid": _("The date must be a real date"),
+            **THE_DATE_ERRORS,
         },
     )
 

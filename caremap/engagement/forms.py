@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caremap.engagement.models import Contact
-from caremap.forms import DatePartsField, Form
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 
 
 class ContactForm(Form):
@@ -28,9 +28,7 @@ class ContactForm(Form):
         help_text=_("For example, 27 3 2026"),
         error_messages={
             "required": _("Enter the date"),
-            "missing": _("The date must include a %(part)s"),
-            "not_number": _("The date must be a real date"),
-            "invalid": _("The date must be a real date"),
+            **THE_DATE_ERRORS,
         },
     )
     time = forms.TimeField(

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,34 +18,27 @@ from caremap.assessments.models import Assessment
 from caremap.engagement import actions, alerting
 from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
 from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
-from caremap.engagement.permissions import CHANGE
 from caremap.organisations.permissions import get_organisation_for_user
 from caremap.people.models import Person
-from caremap.people.permissions import get_person_for_user
+from caremap.people.permissions import CHANGE, VIEW, get_person_for_user, refuse_missing
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
 PAGE_SIZE = 25
 
 
-def _refuse_missing(request):
-    if not request.user.has_perm("people.list_people"):
-        raise PermissionDenied
-    raise Http404
-
-
-def get_alert_for_user(request, pk, *, perm="people.view_person"):
+def get_alert_for_user(request, pk, *, perm=VIEW):
     alert = Alert.objects.select_related("task__assigned_to").filter(pk=pk).first()
     if alert is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     alert.person = get_person_for_user(request, alert.person_id, perm=perm)
     return alert
 
 
-def get_check_up_for_user(request, pk, *, perm="people.view_person"):
+def get_check_up_for_user(request, pk, *, perm=VIEW):
     check_up = CheckUp.objects.select_related("episode").filter(pk=pk).first()
     if check_up is None:
-        _refuse_missing(request)
+        refuse_missing(request)
     check_up.episode.person = get_person_for_user(
         request, check_up.episode.person_id, perm=perm
     )

@@ -3,13 +3,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from caremap.engagement.models import CheckUp, EngagementSettings, OutreachTask
-from caremap.forms import DatePartsField, Form, ModelForm
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form, ModelForm
 
-DATE_ERRORS = {
-    "missing": _("The date must include a %(part)s"),
-    "not_number": _("The date must be a real date"),
-    "invalid": _("The date must be a real date"),
-}
+DATE_ERRORS = THE_DATE_ERRORS
 
 
 class CloseForm(Form):

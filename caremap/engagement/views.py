@@ -14,8 +14,7 @@ from caremap.accounts import drafts
 from caremap.engagement import actions
 from caremap.engagement.forms import ContactForm
 from caremap.engagement.models import Contact, OutreachTask
-from caremap.engagement.permissions import CHANGE
-from caremap.people.permissions import get_person_for_user
+from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 

@@ -2,14 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caremap.episodes.models import Episode
-from caremap.forms import DatePartsField, ModelForm
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, ModelForm
 
 DATE_HINT = _("For example, 27 3 2026")
-DATE_ERRORS = {
-    "missing": _("The date must include a %(part)s"),
-    "not_number": _("The date must be a real date"),
-    "invalid": _("The date must be a real date"),
-}
+DATE_ERRORS = THE_DATE_ERRORS
 
 # What each exit means, in Caremap's words (the national data set has the
 # authoritative wording; these say when to choose each).

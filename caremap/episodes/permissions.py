@@ -1,14 +1,12 @@
 """The one way views get an episode: through its person, checked and audited
 by `get_person_for_user`."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
 from caremap.episodes.models import Episode
-from caremap.people.permissions import get_person_for_user
-
-VIEW = "people.view_person"
-CHANGE = "people.change_person"
+from caremap.people.permissions import (
+    VIEW,
+    get_person_for_user,
+    refuse_missing,
+)
 
 
 def get_episode_for_user(request, pk, *, perm=VIEW):
@@ -17,8 +15,6 @@ def get_episode_for_user(request, pk, *, perm=VIEW):
     them)."""
     episode = Episode.objects.select_related("organisation").filter(pk=pk).first()
     if episode is None:
-        if not request.user.has_perm("people.list_people"):
-            raise PermissionDenied
-        raise Http404
+        refuse_missing(request)
     episode.person = get_person_for_user(request, episode.person_id, perm=perm)
     return episode

@@ -14,8 +14,8 @@ from caremap.episodes import actions
 from caremap.episodes.continuity import Span, journeys
 from caremap.episodes.forms import EpisodeForm, ExitForm
 from caremap.episodes.models import Episode
-from caremap.episodes.permissions import CHANGE, get_episode_for_user
-from caremap.people.permissions import get_person_for_user
+from caremap.episodes.permissions import get_episode_for_user
+from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -108,7 +108,7 @@ def episode_create(request, person_pk):
         try:
             episode = actions.record_episode(person, by=request.user, **_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_model_errors(error)
         else:
             messages.success(request, _("The referral has been recorded."))
             return redirect(episode)
@@ -160,7 +160,7 @@ def _change(request, episode, form_class, template, success):
         try:
             actions.change_episode(episode, by=request.user, **_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_model_errors(error)
         else:
             messages.success(request, success)
             return redirect(episode)
@@ -173,8 +173,3 @@ def _change(request, episode, form_class, template, success):
 
 def _fields(form):
     return {name: form.cleaned_data[name] for name in form.Meta.fields}
-
-
-def _add_errors(form, error):
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

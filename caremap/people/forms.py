@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caremap.forms import DatePartsField, Form, ModelForm
+from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form, ModelForm
 from caremap.organisations.models import Membership
 from caremap.people.models import Person, PersonStance
 
@@ -190,9 +190,7 @@ class StanceForm(ModelForm):
         ),
         error_messages={
             "required": _("Enter the date"),
-            "missing": _("The date must include a %(part)s"),
-            "not_number": _("The date must be a real date"),
-            "invalid": _("The date must be a real date"),
+            **THE_DATE_ERRORS,
         },
     )
 

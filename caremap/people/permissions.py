@@ -7,6 +7,18 @@ from caremap.people.models import Person
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
+VIEW = "people.view_person"
+CHANGE = "people.change_person"
+
+
+def refuse_missing(request):
+    """The answer when a record hanging off a person (a plan, an episode, an
+    alert) does not exist: 403 for users who never see named people, 404 for
+    staff, as for the person themselves."""
+    if not request.user.has_perm("people.list_people"):
+        raise PermissionDenied
+    raise Http404
+
 
 def get_person_for_user(request, pk, *, perm="people.view_person"):
     """Return the person `pk` if request.user holds `perm` on them.

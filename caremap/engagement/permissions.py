@@ -1,2 +1,0 @@
-VIEW = "people.view_person"
-CHANGE = "people.change_person"
