@@ -32,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from caremap.assessments.models import Assessment
 from caremap.engagement.models import (
@@ -62,11 +62,7 @@ class Finding:
     organisation_id: int
     rule: str
     key: str
-    detail: str
-
-
-def _day(day):
-    return formats.date_format(day, "j F Y")
+    facts: dict
 
 
 def _start_of(day):
@@ -135,19 +131,17 @@ def not_in_touch(today, settings_by_org):
             | Q(last_reached__isnull=True, created_at__lt=cutoff)
         )
         for person in lapsed.only("pk", "organisation_id", "created_at"):
-            if person.last_reached is not None:
-                since = timezone.localdate(person.last_reached)
-                detail = f"Last in touch on {_day(since)}"
-            else:
-                since = timezone.localdate(person.created_at)
-                detail = f"Not in touch since being added on {_day(since)}"
+            reached = person.last_reached is not None
+            since = timezone.localdate(
+                person.last_reached if reached else person.created_at
+            )
             findings.append(
                 Finding(
                     person.pk,
                     organisation_id,
                     Alert.Rule.NO_CONTACT,
                     f"no-contact:{person.pk}:{since.isoformat()}",
-                    detail,
+                    {"since": since.isoformat(), "reached": reached},
                 )
             )
     return findings
@@ -197,8 +191,7 @@ def missed_groups(today, settings_by_org):
                     organisation_id,
                     Alert.Rule.MISSED_GROUP,
                     f"missed-group:{membership_id}:{last_on.isoformat()}",
-                    f"Missed {needed} sessions of {name} in a row, the last on "
-                    f"{_day(last_on)}"[:300],
+                    {"count": needed, "group": name, "last": last_on.isoformat()},
                 )
             )
     return findings
@@ -224,9 +217,7 @@ def worrying_check_ins(today, settings_by_org):
                     organisation_id,
                     Alert.Rule.WORRYING_CHECK_IN,
                     f"check-in:{pk}",
-                    "A check-in on "
-                    f"{_day(timezone.localdate(submitted))} says their drinking "
-                    "or drug use has worried them",
+                    {"on": timezone.localdate(submitted).isoformat()},
                 )
             )
     return findings
@@ -251,8 +242,7 @@ def unreached_check_ups(today, settings_by_org):
                     organisation_id,
                     Alert.Rule.CHECK_UP_NOT_REACHED,
                     f"check-up:{pk}",
-                    f"The {months}-month check-up due on {_day(due_on)} was not "
-                    "reached",
+                    {"months": months, "due": due_on.isoformat()},
                 )
             )
     return findings
@@ -284,7 +274,7 @@ def raise_alerts(findings, *, now):
                     organisation_id=finding.organisation_id,
                     rule=finding.rule,
                     key=finding.key,
-                    detail=finding.detail[:300],
+                    facts=finding.facts,
                     raised_at=now,
                 )
                 record(
@@ -292,7 +282,7 @@ def raise_alerts(findings, *, now):
                     by=None,
                     record=alert,
                     person=alert.person,
-                    summary=f"Alert raised: {finding.detail}"[:200],
+                    summary=f"Alert raised: {alert.describe()}"[:200],
                 )
         except IntegrityError:
             # Another run raised it a moment ago.

@@ -7,11 +7,14 @@ missed appointment) is recorded too: the pattern of attempts is what tells
 a service someone is drifting away.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from caremap.episodes.models import Episode
@@ -302,7 +305,9 @@ class Alert(models.Model):
     )
     rule = models.CharField(max_length=12, choices=Rule.choices)
     key = models.CharField(max_length=120)
-    detail = models.CharField(max_length=300)
+    # What the rule saw (dates, a group's name), worded only when shown, so
+    # each reader gets it in their own language: see describe().
+    facts = models.JSONField(default=dict)
     raised_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -324,6 +329,36 @@ class Alert(models.Model):
 
     def get_absolute_url(self):
         return reverse("engagement:alert", args=[self.pk])
+
+    def describe(self):
+        """What the rule saw, in a sentence."""
+        facts = self.facts
+
+        def day(name):
+            return formats.date_format(
+                datetime.date.fromisoformat(facts[name]), "j F Y"
+            )
+
+        if self.rule == self.Rule.NO_CONTACT:
+            if facts.get("reached"):
+                return gettext("Last in touch on %(date)s") % {"date": day("since")}
+            return gettext("Not in touch since being added on %(date)s") % {
+                "date": day("since")
+            }
+        if self.rule == self.Rule.MISSED_GROUP:
+            return ngettext(
+                "Missed %(count)s session of %(group)s, on %(date)s",
+                "Missed %(count)s sessions of %(group)s in a row, the last on %(date)s",
+                facts["count"],
+            ) % {"count": facts["count"], "group": facts["group"], "date": day("last")}
+        if self.rule == self.Rule.WORRYING_CHECK_IN:
+            return gettext(
+                "A check-in on %(date)s says their drinking or drug use has "
+                "worried them"
+            ) % {"date": day("on")}
+        return gettext(
+            "The %(months)s-month check-up due on %(date)s was not reached"
+        ) % {"months": facts["months"], "date": day("due")}
 
 
 class OutreachTask(models.Model):

@@ -8,7 +8,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from caremap.assessments.samples import complete_assessment
 from caremap.engagement import actions, alerting
@@ -67,7 +67,7 @@ def test_not_in_touch_fires_on_day_21_and_only_once(world, traveller):
     on_day(traveller, 21)
     (alert,) = alerts(Alert.Rule.NO_CONTACT)
     assert alert.person == person
-    assert alert.detail == "Last in touch on 2 March 2026"
+    assert alert.describe() == "Last in touch on 2 March 2026"
     on_day(traveller, 22)
     on_day(traveller, 40)
     assert len(alerts()) == 1
@@ -88,7 +88,7 @@ def test_a_new_lapse_after_being_back_in_touch_is_a_new_alert(world, traveller):
     on_day(traveller, 51)
     first, second = sorted(alerts(), key=lambda a: a.raised_at)
     assert first.key != second.key
-    assert second.detail == "Last in touch on 1 April 2026"
+    assert second.describe() == "Last in touch on 1 April 2026"
 
 
 def test_someone_never_in_touch_counts_from_being_added(world, traveller):
@@ -97,7 +97,7 @@ def test_someone_never_in_touch_counts_from_being_added(world, traveller):
     on_day(traveller, 20)
     assert alerts() == []
     on_day(traveller, 21)
-    assert alerts()[0].detail == "Not in touch since being added on 2 March 2026"
+    assert alerts()[0].describe() == "Not in touch since being added on 2 March 2026"
 
 
 def test_after_an_exit_check_ups_follow_the_person_not_this_rule(world, traveller):
@@ -174,7 +174,7 @@ def test_two_missed_sessions_in_a_row_fire_once(world, traveller):
     session(group, 14, False)
     on_day(traveller, 14)
     (alert,) = alerts(Alert.Rule.MISSED_GROUP)
-    assert "Missed 2 sessions of Tuesday mutual aid in a row" in alert.detail
+    assert "Missed 2 sessions of Tuesday mutual aid in a row" in alert.describe()
     on_day(traveller, 15)
     assert len(alerts(Alert.Rule.MISSED_GROUP)) == 1
     # Back at the group, then two more missed: a new alert.
@@ -317,7 +317,7 @@ def test_a_check_up_not_done_14_days_after_its_date_fires_once(world, traveller)
     on_day(traveller, late + 1)
     (alert,) = alerts(Alert.Rule.CHECK_UP_NOT_REACHED)
     assert alert.key == f"check-up:{first.pk}"
-    assert "1-month check-up due on 2 April 2026" in alert.detail
+    assert "1-month check-up due on 2 April 2026" in alert.describe()
     on_day(traveller, late + 2)
     assert len(alerts(Alert.Rule.CHECK_UP_NOT_REACHED)) == 1
 
@@ -387,3 +387,14 @@ def test_each_alert_raised_is_audited(world, traveller):
     )
     assert event.person_id == person.pk
     assert event.summary.startswith("Alert raised: Last in touch on")
+
+
+def test_an_alert_is_worded_in_the_readers_language(world, traveller):
+    person = only_alice(world)
+    reached(person, world.alice)
+    on_day(traveller, 21)
+    (alert,) = alerts()
+    with translation.override("cy"):
+        welsh = alert.describe()
+    assert welsh == "Mewn cysylltiad ddiwethaf ar 2 Mawrth 2026"
+    assert alert.describe() == "Last in touch on 2 March 2026"

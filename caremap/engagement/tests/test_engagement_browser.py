@@ -101,7 +101,7 @@ def test_the_work_list_and_alerts_on_a_phone(world, live_server, browser):
         organisation=person.organisation,
         rule=Alert.Rule.NO_CONTACT,
         key=f"no-contact:{person.pk}:2026-01-01",
-        detail="Last in touch on 1 January 2026",
+        facts={"since": "2026-01-01", "reached": True},
     )
     page = new_page(browser, phone=True)
     sign_in(page, live_server, world.alice.email)

@@ -34,7 +34,7 @@ def raise_for(person, rule=Alert.Rule.NO_CONTACT, key="k"):
         organisation=person.organisation,
         rule=rule,
         key=f"{key}:{person.pk}",
-        detail="Last in touch on 1 March 2026",
+        facts={"since": "2026-03-01", "reached": True},
     )
 
 
