@@ -377,7 +377,7 @@ def save_settings(organisation, *, by, **values):
     new rules apply from the next run, and check-ups already made keep their
     dates."""
     settings_, _created = EngagementSettings.objects.get_or_create(
-        organisation=organisation, defaults=EngagementSettings.DEFAULTS
+        organisation=organisation
     )
     changes = {}
     for name in FIELDS:

@@ -127,22 +127,14 @@ class EngagementSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
-    DEFAULTS = {
-        "no_contact_days": 21,
-        "missed_in_a_row": 2,
-        "worrying_check_in": True,
-        "check_up_months": "1,3,6",
-        "check_up_grace_days": 14,
-    }
-
     def __str__(self):
         return f"Engagement settings for {self.organisation}"
 
     @classmethod
     def for_organisation(cls, organisation_id):
-        """The stored settings, or unsaved defaults."""
+        """The stored settings, or unsaved ones with the fields' defaults."""
         found = cls.objects.filter(organisation_id=organisation_id).first()
-        return found or cls(organisation_id=organisation_id, **cls.DEFAULTS)
+        return found or cls(organisation_id=organisation_id)
 
     def months(self):
         return sorted({int(m) for m in self.check_up_months.split(",") if m.strip()})
