@@ -141,7 +141,10 @@ def test_mistakes_are_shown_beside_the_field_and_input_kept(
     page = soup(response)
     assert message in page.select_one(f"#id_{field}_error").get_text()
     assert message in page.select_one(".govuk-error-summary").get_text()
-    assert "Talked about the walking group." in page.get_text() or field == "note"
+    # What was typed comes back, the mistaken field included.
+    sent = contact_data(**change)
+    assert page.select_one("textarea[name=note]").get_text().strip() == sent["note"]
+    assert page.select_one("input[name=minutes]").get("value", "") == sent["minutes"]
     assert not Contact.objects.exists()
 
 
