@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "caremap.episodes",
     "caremap.engagement",
     "caremap.reports",
+    "caremap.selfaudits",
+    "caremap.planaudits",
     "caremap.privacy",
 ]
 
@@ -185,6 +187,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or PROJECT_DIR / "staticfiles")
+# Uploaded files (audit evidence) hold private material, so no URL serves
+# this folder: each file is sent by a view that checks permission first.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or PROJECT_DIR / "var" / "files")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -24,6 +24,9 @@ urlpatterns += i18n_patterns(
     path("", include("caremap.episodes.urls")),
     path("", include("caremap.engagement.urls")),
     path("", include("caremap.careplans.urls")),
+    path("reports/", include("caremap.reports.urls")),
+    path("", include("caremap.selfaudits.urls")),
+    path("", include("caremap.planaudits.urls")),
     path("admin/", admin.site.urls),
 )
 

@@ -28,6 +28,7 @@ class PersonForm(ModelForm):
             "date_of_birth",
             "gender",
             "pronouns",
+            "ethnic_group",
             "sex",
             "email",
             "phone",
@@ -58,6 +59,7 @@ class PersonForm(ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
             "sex": forms.RadioSelect,
+            "ethnic_group": forms.RadioSelect,
             "preferred_contact_method": forms.RadioSelect,
             "preferred_language": forms.RadioSelect,
             "pathway": forms.RadioSelect,
@@ -82,6 +84,10 @@ class PersonForm(ModelForm):
         self.organisation = organisation
         self.fields["sex"].choices = [
             *Person.Sex.choices,
+            ("", _("Not recorded, or prefers not to say")),
+        ]
+        self.fields["ethnic_group"].choices = [
+            *Person.EthnicGroup.choices,
             ("", _("Not recorded, or prefers not to say")),
         ]
         self.fields["pathway"].help_text = _(

@@ -126,6 +126,15 @@ class Person(models.Model):
         MALE = "male", _("Male")
         OTHER = "other", _("Intersex or another sex")
 
+    class EthnicGroup(models.TextChoices):
+        # The five high-level groups of the census in England and Wales, so
+        # reports line up with the population figures commissioners hold.
+        ASIAN = "asian", _("Asian or Asian British")
+        BLACK = "black", _("Black, Black British, Caribbean or African")
+        MIXED = "mixed", _("Mixed or multiple ethnic groups")
+        WHITE = "white", _("White")
+        OTHER = "other", _("Another ethnic group")
+
     class ContactMethod(models.TextChoices):
         PHONE = "phone", _("Phone call")
         TEXT = "text", _("Text message")
@@ -170,6 +179,16 @@ class Person(models.Model):
         ),
     )
     pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
+    ethnic_group = models.CharField(
+        _("ethnic group"),
+        max_length=8,
+        choices=EthnicGroup.choices,
+        blank=True,
+        help_text=_(
+            "As the person describes themselves. Used only, without names, to "
+            "check that every group is served equally well."
+        ),
+    )
     # Kept apart from gender on purpose: only the linkage key uses it.
     sex = models.CharField(
         _("sex, for linking records"),
