@@ -2,20 +2,59 @@
 (an organisation or a whole area) and a substance group, computed in the
 database. The definitions are written out in docs/measures.md, which a test
 keeps in step with `MEASURES` below.
+
+A rate measure is built from `Parts`: the rows of its numerator and of its
+denominator, and how to count distinct people among them. Keeping the parts
+apart from the counting lets the same definition be counted whole, broken
+down by gender, age band or ethnic group (`breakdown`), or listed person by
+person for a manager (`people_behind`).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
-from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Concat, Least
 
+from caremap.assessments.models import Assessment
+from caremap.careplans.models import CarePlan, Review
+from caremap.directory.models import Listing
+from caremap.engagement.models import Alert, Attendance, CheckUp
+from caremap.episodes.continuity import CONTINUITY_DAYS
 from caremap.episodes.models import REPRESENTATION_DAYS, Episode
-from caremap.reports.stats import Rate
+from caremap.people.models import Person
+from caremap.referrals.models import Referral
+from caremap.reports.stats import Rate, mean_interval
 
 # The share of starts that began within this many days of the referral.
 WAIT_DAYS = 21
+# Retained: in treatment this long, counting the whole journey.
+RETENTION_DAYS = 84
+# A plan's review is on time when one was held within this many days.
+REVIEW_DAYS = 90
+# The instrument whose growth the reports follow unless told otherwise.
+RECOVERY_CAPITAL = "recovery-capital-profile"
+# Directory kinds that are the recovery community.
+COMMUNITY_KINDS = (Listing.Kind.MUTUAL_AID, Listing.Kind.PEER_LED)
 
 
 @dataclass(frozen=True)
@@ -27,60 +66,105 @@ class Period:
         if self.end < self.start:
             raise ValueError("a period cannot end before it starts")
 
+    def to(self, today: datetime.date) -> datetime.date:
+        """The period's last day, or `today` if the period has not ended."""
+        return min(self.end, today)
+
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose episodes: one organisation's, or every organisation's in an
+    """Whose records: one organisation's, or every organisation's in an
     area."""
 
     organisation_id: int | None = None
     area_id: int | None = None
 
-    def episodes(self):
+    def __post_init__(self):
+        if self.organisation_id is None and self.area_id is None:
+            raise ValueError("a scope needs an organisation or an area")
+
+    def q(self, path: str = "") -> Q:
+        """The filter for rows whose organisation is reached by `path`."""
         if self.organisation_id is not None:
-            return Episode.objects.filter(organisation_id=self.organisation_id)
-        if self.area_id is not None:
-            return Episode.objects.filter(organisation__area_id=self.area_id)
-        raise ValueError("a scope needs an organisation or an area")
+            return Q(**{f"{path}organisation_id": self.organisation_id})
+        return Q(**{f"{path}organisation__area_id": self.area_id})
+
+    def episodes(self):
+        return Episode.objects.filter(self.q())
 
 
-def in_treatment(period, scope, substance_group):
-    """Episodes of the group in structured treatment at some point in the
-    period: a first intervention on or before its end, and no exit before
-    its start."""
+@dataclass(frozen=True)
+class Parts:
+    """A rate measure before counting: the numerator's and denominator's
+    rows, the expression that tells people apart among them, and the path
+    from a row to its Person."""
+
+    numerator: object
+    denominator: object
+    who: object
+    person: str
+
+    def rate(self) -> Rate:
+        return Rate(
+            _count(self.numerator, self.who), _count(self.denominator, self.who)
+        )
+
+
+def _count(rows, who) -> int:
+    return rows.aggregate(n=Count(who, distinct=True))["n"]
+
+
+def _date(expression):
+    # Date arithmetic comes back as a timestamp on some databases (text on
+    # SQLite), which compares wrongly with a plain date at the boundary.
+    return Cast(ExpressionWrapper(expression, output_field=DateField()), DateField())
+
+
+def _journeyer():
+    """Episodes of the same human as the outer episode, as far as the
+    records can tell: the same person record, or the same linkage key (never
+    an empty one), in the same area."""
     return (
-        scope.episodes()
-        .filter(substance_group=substance_group, started_on__lte=period.end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+        Q(person=OuterRef("person"))
+        | (Q(linkage_key=OuterRef("linkage_key")) & ~Q(linkage_key=""))
+    ) & Q(organisation__area_id=OuterRef("organisation__area_id"))
+
+
+def _episode_who():
+    """Who an episode belongs to, counted once across the area: the linkage
+    key where there is one (so a move between services is one person), the
+    person record otherwise."""
+    return Case(
+        When(~Q(linkage_key=""), then=Concat(Value("k"), F("linkage_key"))),
+        default=Concat(Value("p"), Cast("person_id", CharField())),
+        output_field=CharField(),
     )
+
+
+def in_treatment(period, scope, substance_group=None):
+    """Episodes (of the group, or of any group when None) in structured
+    treatment at some point in the period: a first intervention on or before
+    its end, and no exit before its start."""
+    rows = scope.episodes().filter(started_on__lte=period.end)
+    if substance_group:
+        rows = rows.filter(substance_group=substance_group)
+    return rows.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
 
 
 def _represented():
     """Whether a new presentation followed the outer episode's exit within
-    REPRESENTATION_DAYS, anywhere in its area: the same linkage key (never an
-    empty one), or the same person record."""
-    deadline = ExpressionWrapper(
-        OuterRef("ended_on") + datetime.timedelta(days=REPRESENTATION_DAYS),
-        output_field=DateField(),
-    )
-    same = (Q(linkage_key=OuterRef("linkage_key")) & ~Q(linkage_key="")) | Q(
-        person=OuterRef("person")
+    REPRESENTATION_DAYS, anywhere in its area."""
+    deadline = _date(
+        OuterRef("ended_on") + datetime.timedelta(days=REPRESENTATION_DAYS)
     )
     return Exists(
-        Episode.objects.filter(same)
-        .filter(organisation__area_id=OuterRef("organisation__area_id"))
-        .filter(referred_on__gt=OuterRef("ended_on"), referred_on__lte=deadline)
+        Episode.objects.filter(_journeyer()).filter(
+            referred_on__gt=OuterRef("ended_on"), referred_on__lte=deadline
+        )
     )
 
 
-def successful_completion(period, scope, substance_group) -> Rate:
-    """Successful completion and non-re-presentation.
-
-    Denominator: people in treatment for the group in the period.
-    Numerator: those of them whose episode of the group ended in the period
-    with a completion (for opiates, with no substitution medication at
-    exit) and who did not re-present within 182 days of that exit.
-    """
+def successful_completion_parts(period, scope, substance_group=None) -> Parts:
     treated = in_treatment(period, scope, substance_group)
     completed = (
         treated.filter(
@@ -94,10 +178,68 @@ def successful_completion(period, scope, substance_group) -> Rate:
         )
         .filter(~_represented())
     )
-    return Rate(
-        completed.values("person").distinct().count(),
-        treated.values("person").distinct().count(),
+    return Parts(completed, treated, _episode_who(), "person__")
+
+
+def successful_completion(period, scope, substance_group=None) -> Rate:
+    """Successful completion and non-re-presentation.
+
+    Denominator: people in treatment for the group in the period.
+    Numerator: those of them whose episode of the group ended in the period
+    with a completion (for opiates, with no substitution medication at
+    exit) and who did not re-present within 182 days of that exit.
+    """
+    return successful_completion_parts(period, scope, substance_group).rate()
+
+
+def _journey_start():
+    """The first day of the outer episode's journey: the latest start, on
+    or before its own, of an episode of the same human that nothing earlier
+    carries on into (see episodes/continuity.py for the rule)."""
+    carried = Exists(
+        Episode.objects.filter(_journeyer())
+        .filter(started_on__isnull=False)
+        .filter(
+            Q(started_on__lt=OuterRef("started_on"))
+            | Q(started_on=OuterRef("started_on"), pk__lt=OuterRef("pk"))
+        )
+        .filter(
+            Q(ended_on__isnull=True)
+            | Q(
+                ended_on__gte=_date(
+                    OuterRef("started_on") - datetime.timedelta(days=CONTINUITY_DAYS)
+                )
+            )
+        )
     )
+    starts = (
+        Episode.objects.filter(_journeyer())
+        .filter(started_on__lte=OuterRef("started_on"))
+        .filter(~carried)
+        .order_by("-started_on")
+        .values("started_on")[:1]
+    )
+    return Subquery(starts, output_field=DateField())
+
+
+def retention_parts(period, scope, substance_group=None) -> Parts:
+    treated = in_treatment(period, scope, substance_group)
+    seen_to = Least(Coalesce("ended_on", Value(period.end)), Value(period.end))
+    retained = treated.annotate(
+        journey_start=_journey_start(),
+        long_enough=_date(seen_to - datetime.timedelta(days=RETENTION_DAYS)),
+    ).filter(
+        Q(journey_start__lte=F("long_enough"))
+        | Q(exit_reason__in=Episode.COMPLETED, ended_on__lte=period.end)
+    )
+    return Parts(retained, treated, _episode_who(), "person__")
+
+
+def retention(period, scope, substance_group=None) -> Rate:
+    """Effective retention: of the people in treatment in the period, those
+    whose journey (moves within 21 days joined up) had lasted 12 weeks by
+    the earlier of its exit and the period's end, or who completed."""
+    return retention_parts(period, scope, substance_group).rate()
 
 
 @dataclass(frozen=True)
@@ -106,29 +248,36 @@ class Waits:
     median_days: float | None
 
 
-def waiting_times(period, scope, substance_group) -> Waits:
+def starts(period, scope, substance_group=None):
+    rows = scope.episodes().filter(
+        started_on__gte=period.start, started_on__lte=period.end
+    )
+    if substance_group:
+        rows = rows.filter(substance_group=substance_group)
+    return rows
+
+
+def waiting_times_parts(period, scope, substance_group=None) -> Parts:
+    started = starts(period, scope, substance_group)
+    deadline = _date(F("referred_on") + datetime.timedelta(days=WAIT_DAYS))
+    # Each start counts, not each person: a wait belongs to a referral.
+    return Parts(started.filter(started_on__lte=deadline), started, "pk", "person__")
+
+
+def waiting_times(period, scope, substance_group=None) -> Waits:
     """Of the treatment starts (first interventions) in the period: the
     share that began within 21 days of the referral, and the median wait."""
-    starts = scope.episodes().filter(
-        substance_group=substance_group,
-        started_on__gte=period.start,
-        started_on__lte=period.end,
-    )
-    total = starts.count()
-    deadline = ExpressionWrapper(
-        F("referred_on") + datetime.timedelta(days=WAIT_DAYS),
-        output_field=DateField(),
-    )
-    within = starts.filter(started_on__lte=deadline).count()
-    return Waits(Rate(within, total), _median_wait(starts, total))
+    parts = waiting_times_parts(period, scope, substance_group)
+    within = parts.rate()
+    return Waits(within, _median_wait(parts.denominator, within.denominator))
 
 
-def _median_wait(starts, total):
+def _median_wait(started, total):
     """The median of started_on minus referred_on, by fetching only the
     one or two middle rows in wait order."""
     if total == 0:
         return None
-    waits = starts.annotate(wait=F("started_on") - F("referred_on")).order_by("wait")
+    waits = started.annotate(wait=F("started_on") - F("referred_on")).order_by("wait")
     middle = [
         days.days if isinstance(days, datetime.timedelta) else days
         for days in waits.values_list("wait", flat=True)[
@@ -138,7 +287,334 @@ def _median_wait(starts, total):
     return sum(middle) / len(middle)
 
 
+def cohort(period, scope, substance_group=None):
+    """The people a person-level measure is about: everyone with an
+    episode (of the group, when given) in treatment in the period."""
+    treated = in_treatment(period, scope, substance_group)
+    return Person.objects.filter(Exists(treated.filter(person=OuterRef("pk")))).filter(
+        scope.q()
+    )
+
+
+# Recovery-capital growth
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change in one score between people's first and latest
+    assessments: how many had both, the mean change and its 95% interval,
+    and the standardised response mean (the mean change over the spread of
+    the changes), a size that can be compared across scores."""
+
+    key: str
+    people: int
+    mean: float | None
+    interval: tuple[float, float] | None
+    effect_size: float | None
+
+
+@dataclass(frozen=True)
+class Growth:
+    instrument: str
+    domains: list[Change]
+    total: Change | None
+    improved: int
+    same: int
+    worse: int
+
+    @property
+    def people(self) -> int:
+        return self.improved + self.same + self.worse
+
+
+def follow_ups(period, scope, substance_group=None, instrument=RECOVERY_CAPITAL):
+    """Each person's latest assessment of the instrument completed in the
+    period, for people who also have an earlier one, annotated with the pk
+    of their first (the baseline)."""
+    submitted = Assessment.objects.submitted().filter(instrument__key=instrument)
+    people = cohort(period, scope, substance_group)
+    latest = submitted.filter(
+        person__in=people,
+        submitted_at__date__gte=period.start,
+        submitted_at__date__lte=period.end,
+    ).filter(
+        ~Exists(
+            submitted.filter(
+                person=OuterRef("person"),
+                submitted_at__gt=OuterRef("submitted_at"),
+                submitted_at__date__lte=period.end,
+            )
+        )
+    )
+    baseline = submitted.filter(
+        person=OuterRef("person"), submitted_at__lt=OuterRef("submitted_at")
+    ).order_by("submitted_at", "pk")
+    return latest.annotate(baseline=Subquery(baseline.values("pk")[:1])).filter(
+        baseline__isnull=False
+    )
+
+
+def _score(path):
+    return Cast(KT(f"scores__{path}__score"), FloatField())
+
+
+def _change(rows, path, key) -> Change:
+    """One score's change, aggregated in the database: count, sum and sum of
+    squares give the mean and the spread without fetching the rows."""
+    before = Subquery(
+        Assessment.objects.filter(pk=OuterRef("baseline"))
+        .annotate(value=_score(path))
+        .values("value")[:1],
+        output_field=FloatField(),
+    )
+    changed = rows.annotate(
+        change=ExpressionWrapper(_score(path) - before, output_field=FloatField())
+    ).filter(change__isnull=False)
+    totals = changed.aggregate(
+        n=Count("pk"),
+        total=Sum("change"),
+        squares=Sum(F("change") * F("change"), output_field=FloatField()),
+    )
+    n = totals["n"]
+    if not n:
+        return Change(key, 0, None, None, None)
+    mean = totals["total"] / n
+    spread = (
+        math.sqrt(max(0.0, (totals["squares"] - n * mean * mean) / (n - 1)))
+        if n > 1
+        else None
+    )
+    effect = mean / spread if spread else None
+    return Change(key, n, mean, mean_interval(mean, spread, n), effect)
+
+
+def recovery_capital_growth(
+    period, scope, substance_group=None, instrument=RECOVERY_CAPITAL
+) -> Growth:
+    """For people with a baseline and a later assessment of the instrument,
+    the latest in the period: mean change per domain and in the total, and
+    how many improved, stayed the same or got worse on the total."""
+    from caremap.instruments.models import InstrumentVersion
+
+    version = InstrumentVersion.objects.filter(key=instrument).order_by("-pk").first()
+    rows = follow_ups(period, scope, substance_group, instrument)
+    if version is None:
+        return Growth(instrument, [], None, 0, 0, 0)
+    definition = version.instrument
+    domains = [
+        _change(rows, f"domains__{domain.id}", domain.id)
+        for domain in definition.domains
+    ]
+    total_id = _total_composite(definition)
+    total = _change(rows, f"composites__{total_id}", total_id) if total_id else None
+    improved = same = worse = 0
+    if total_id:
+        before = Subquery(
+            Assessment.objects.filter(pk=OuterRef("baseline"))
+            .annotate(value=_score(f"composites__{total_id}"))
+            .values("value")[:1],
+            output_field=FloatField(),
+        )
+        counted = (
+            rows.annotate(
+                change=ExpressionWrapper(
+                    _score(f"composites__{total_id}") - before,
+                    output_field=FloatField(),
+                )
+            )
+            .filter(change__isnull=False)
+            .aggregate(
+                improved=Count("pk", filter=Q(change__gt=0)),
+                same=Count("pk", filter=Q(change=0)),
+                worse=Count("pk", filter=Q(change__lt=0)),
+            )
+        )
+        improved, same, worse = counted["improved"], counted["same"], counted["worse"]
+    return Growth(instrument, domains, total, improved, same, worse)
+
+
+def _total_composite(definition):
+    """The composite that sums the profile up: one called "total", or the
+    first there is."""
+    ids = [composite.id for composite in definition.composites]
+    if "total" in ids:
+        return "total"
+    return ids[0] if ids else None
+
+
+# Connection to the recovery community
+
+
+def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
+    people = cohort(period, scope, substance_group)
+    referred = people.filter(
+        Exists(
+            Referral.objects.filter(
+                person=OuterRef("pk"),
+                service__listing__kind__in=COMMUNITY_KINDS,
+                created_at__date__gte=period.start,
+                created_at__date__lte=period.end,
+            )
+        )
+    )
+    return Parts(referred, people, "pk", "")
+
+
+def mutual_aid_referral(period, scope, substance_group=None) -> Rate:
+    """Of the people in treatment in the period, those referred or
+    signposted in the period to a mutual-aid meeting or peer-led group."""
+    return mutual_aid_referral_parts(period, scope, substance_group).rate()
+
+
+def group_attendance_parts(period, scope, substance_group=None) -> Parts:
+    people = cohort(period, scope, substance_group)
+    went = people.filter(
+        Exists(
+            Attendance.objects.filter(
+                membership__person=OuterRef("pk"),
+                attended=True,
+                on__gte=period.start,
+                on__lte=period.end,
+            )
+        )
+    )
+    return Parts(went, people, "pk", "")
+
+
+def group_attendance(period, scope, substance_group=None) -> Rate:
+    """Of the people in treatment in the period, those recorded as going to
+    a recovery group at least once in the period."""
+    return group_attendance_parts(period, scope, substance_group).rate()
+
+
+@dataclass(frozen=True)
+class Groups:
+    active: int
+    new: int
+
+
+def peer_led_groups(period, scope, substance_group=None) -> Groups:
+    """Independent peer-led groups in the scope's area active at some point
+    in the period, and those that started in it. Groups belong to the
+    area, so an organisation's scope counts its area's groups."""
+    if scope.area_id is not None:
+        area_id = scope.area_id
+    else:
+        from caremap.organisations.models import Organisation
+
+        area_id = Organisation.objects.values_list("area_id", flat=True).get(
+            pk=scope.organisation_id
+        )
+    groups = (
+        Listing.objects.peer_led_groups()
+        .filter(area_id=area_id)
+        .filter(Q(started_on__isnull=True) | Q(started_on__lte=period.end))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    )
+    counted = groups.aggregate(
+        active=Count("pk"),
+        new=Count(
+            "pk",
+            filter=Q(started_on__gte=period.start, started_on__lte=period.end),
+        ),
+    )
+    return Groups(counted["active"], counted["new"])
+
+
+# Engagement
+
+
+def reviews_on_time_parts(period, scope, substance_group=None, *, today) -> Parts:
+    day = period.to(today)
+    plans = CarePlan.objects.filter(scope.q(), status=CarePlan.Status.ACTIVE).filter(
+        created_at__date__lte=day
+    )
+    if substance_group:
+        plans = plans.filter(person__in=cohort(period, scope, substance_group))
+    since = day - datetime.timedelta(days=REVIEW_DAYS)
+    on_time = plans.filter(
+        Q(created_at__date__gte=since)
+        | Exists(
+            Review.objects.filter(
+                plan=OuterRef("pk"), held_on__gte=since, held_on__lte=day
+            )
+        )
+    )
+    return Parts(on_time, plans, "pk", "person__")
+
+
+def reviews_on_time(period, scope, substance_group=None, *, today) -> Rate:
+    """Of the active care plans on the period's last day (or today), those
+    started or reviewed within the 90 days before it."""
+    return reviews_on_time_parts(period, scope, substance_group, today=today).rate()
+
+
+def alerts_resolved_parts(period, scope, substance_group=None) -> Parts:
+    raised = Alert.objects.filter(scope.q()).filter(
+        raised_at__date__gte=period.start, raised_at__date__lte=period.end
+    )
+    if substance_group:
+        raised = raised.filter(person__in=cohort(period, scope, substance_group))
+    return Parts(raised.filter(closed_at__isnull=False), raised, "pk", "person__")
+
+
+def alerts_resolved(period, scope, substance_group=None) -> Rate:
+    """Alerts raised in the period, and the share of them closed since."""
+    return alerts_resolved_parts(period, scope, substance_group).rate()
+
+
+REACHED = (
+    CheckUp.Outcome.DOING_WELL,
+    CheckUp.Outcome.STRUGGLING,
+    CheckUp.Outcome.REPRESENTED,
+)
+
+
+def check_ups_reached_parts(period, scope, substance_group=None, *, today) -> Parts:
+    due = CheckUp.objects.filter(scope.q("episode__")).filter(
+        due_on__gte=period.start, due_on__lte=period.to(today)
+    )
+    if substance_group:
+        due = due.filter(episode__substance_group=substance_group)
+    return Parts(due.filter(outcome__in=REACHED), due, "pk", "episode__person__")
+
+
+def check_ups_reached(period, scope, substance_group=None, *, today) -> Rate:
+    """Post-exit check-ups that fell due in the period (up to today): the
+    share in which the person was reached."""
+    return check_ups_reached_parts(period, scope, substance_group, today=today).rate()
+
+
 MEASURES = {
     "successful-completion": successful_completion,
+    "retention": retention,
     "waiting-times": waiting_times,
+    "recovery-capital-growth": recovery_capital_growth,
+    "mutual-aid-referral": mutual_aid_referral,
+    "group-attendance": group_attendance,
+    "peer-led-groups": peer_led_groups,
+    "reviews-on-time": reviews_on_time,
+    "alerts-resolved": alerts_resolved,
+    "check-ups-reached": check_ups_reached,
 }
+
+# The rate measures, by id, as parts: what the dashboards break down and
+# what a manager's list of people behind a number is drawn from.
+PARTS = {
+    "successful-completion": successful_completion_parts,
+    "retention": retention_parts,
+    "waiting-times": waiting_times_parts,
+    "mutual-aid-referral": mutual_aid_referral_parts,
+    "group-attendance": group_attendance_parts,
+    "reviews-on-time": reviews_on_time_parts,
+    "alerts-resolved": alerts_resolved_parts,
+    "check-ups-reached": check_ups_reached_parts,
+}
+NEEDS_TODAY = {"reviews-on-time", "check-ups-reached"}
+
+
+def parts(measure, period, scope, substance_group=None, *, today) -> Parts:
+    function = PARTS[measure]
+    if measure in NEEDS_TODAY:
+        return function(period, scope, substance_group, today=today)
+    return function(period, scope, substance_group)
