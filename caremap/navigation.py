@@ -16,6 +16,8 @@ def items_for(request):
         items.append((_("Group registers"), reverse("engagement:register-choose")))
     if user.has_perm("directory.use_directory"):
         items.append((_("Directory"), reverse("directory:search")))
+    if roles & {Membership.Role.MANAGER, Membership.Role.COMMISSIONER}:
+        items.append((_("Reports"), reverse("reports:home")))
     if Membership.Role.MANAGER in roles:
         items.append((_("Organisation"), reverse("organisations:manage")))
     if user.is_staff:

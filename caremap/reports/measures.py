@@ -327,12 +327,16 @@ class Growth:
         return self.improved + self.same + self.worse
 
 
-def follow_ups(period, scope, substance_group=None, instrument=RECOVERY_CAPITAL):
+def follow_ups(
+    period, scope, substance_group=None, instrument=RECOVERY_CAPITAL, *, where=None
+):
     """Each person's latest assessment of the instrument completed in the
-    period, for people who also have an earlier one, annotated with the pk
-    of their first (the baseline)."""
+    period, for people (of the cohort, narrowed by `where`) who also have an
+    earlier one, annotated with the pk of their first (the baseline)."""
     submitted = Assessment.objects.submitted().filter(instrument__key=instrument)
     people = cohort(period, scope, substance_group)
+    if where:
+        people = people.filter(where)
     latest = submitted.filter(
         person__in=people,
         submitted_at__date__gte=period.start,
@@ -389,7 +393,7 @@ def _change(rows, path, key) -> Change:
 
 
 def recovery_capital_growth(
-    period, scope, substance_group=None, instrument=RECOVERY_CAPITAL
+    period, scope, substance_group=None, instrument=RECOVERY_CAPITAL, *, where=None
 ) -> Growth:
     """For people with a baseline and a later assessment of the instrument,
     the latest in the period: mean change per domain and in the total, and
@@ -397,7 +401,7 @@ def recovery_capital_growth(
     from caremap.instruments.models import InstrumentVersion
 
     version = InstrumentVersion.objects.filter(key=instrument).order_by("-pk").first()
-    rows = follow_ups(period, scope, substance_group, instrument)
+    rows = follow_ups(period, scope, substance_group, instrument, where=where)
     if version is None:
         return Growth(instrument, [], None, 0, 0, 0)
     definition = version.instrument

@@ -109,11 +109,17 @@ def subtraction_attack(protected: Protected) -> dict[Position, int]:
 def linear_attack(protected: Protected) -> dict[Position, Fraction]:
     """Hidden entries fixed by the line equations taken all together."""
     table = protected.table
-    seen = view(protected)
+    return solve(view(protected), len(table.rows), len(table.columns))
+
+
+def solve(
+    seen: dict[Position, int | None], n_rows: int, n_columns: int
+) -> dict[Position, Fraction]:
+    """The entries left unknown (None) in `seen` that its lines pin down."""
     unknowns = sorted(p for p, v in seen.items() if v is None)
     index = {p: k for k, p in enumerate(unknowns)}
     matrix: list[list[Fraction]] = []
-    for line in lines(len(table.rows), len(table.columns)):
+    for line in lines(n_rows, n_columns):
         row = [Fraction(0)] * (len(unknowns) + 1)
         for position, coefficient in line:
             value = seen[position]

@@ -1,0 +1,77 @@
+"""A dashboard table as a file: CSV for anything, a spreadsheet for people
+who will open it in one. Both are written from the table the page shows,
+hidden cells as "[c]", so a download never says more than the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from caremap.reports.tables import HIDDEN
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+def _heading(table, context):
+    return [table.title, *context]
+
+
+def filename(table, context_name, period, extension):
+    return (
+        f"{slugify(context_name)}-{table.id}-{period.start.isoformat()}"
+        f"-to-{period.end.isoformat()}.{extension}"
+    )
+
+
+def as_csv(table, *, name, notes) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([table.title])
+    for note in notes:
+        writer.writerow([note])
+    writer.writerow([])
+    writer.writerow(table.columns)
+    writer.writerows(table.plain_rows())
+    # A byte-order mark, so spreadsheet programs read the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table, *, name, notes) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.id[:31]
+    sheet.append([table.title])
+    sheet["A1"].font = Font(bold=True)
+    for note in notes:
+        sheet.append([note])
+    sheet.append([])
+    sheet.append(list(table.columns))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in table.plain_rows():
+        sheet.append(["" if value is None else value for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def response(table, fmt, *, name, period, notes):
+    if fmt == "xlsx":
+        content, content_type = as_xlsx(table, name=name, notes=notes), XLSX
+    else:
+        content = as_csv(table, name=name, notes=notes)
+        content_type = "text/csv; charset=utf-8"
+    reply = HttpResponse(content, content_type=content_type)
+    reply["Content-Disposition"] = (
+        f'attachment; filename="{filename(table, name, period, fmt)}"'
+    )
+    return reply
+
+
+__all__ = ["FORMATS", "HIDDEN", "response"]
