@@ -362,31 +362,22 @@ def _score(path):
     return Cast(KT(f"scores__{path}__score"), FloatField())
 
 
-def _change(rows, path, key) -> Change:
-    """One score's change, aggregated in the database: count, sum and sum of
-    squares give the mean and the spread without fetching the rows."""
-    before = Subquery(
+def _before(path):
+    return Subquery(
         Assessment.objects.filter(pk=OuterRef("baseline"))
         .annotate(value=_score(path))
         .values("value")[:1],
         output_field=FloatField(),
     )
-    changed = rows.annotate(
-        change=ExpressionWrapper(_score(path) - before, output_field=FloatField())
-    ).filter(change__isnull=False)
-    totals = changed.aggregate(
-        n=Count("pk"),
-        total=Sum("change"),
-        squares=Sum(F("change") * F("change"), output_field=FloatField()),
-    )
-    n = totals["n"]
+
+
+def _summarise(key, n, total, squares) -> Change:
+    """A score's change from its count, sum and sum of squares."""
     if not n:
         return Change(key, 0, None, None, None)
-    mean = totals["total"] / n
+    mean = total / n
     spread = (
-        math.sqrt(max(0.0, (totals["squares"] - n * mean * mean) / (n - 1)))
-        if n > 1
-        else None
+        math.sqrt(max(0.0, (squares - n * mean * mean) / (n - 1))) if n > 1 else None
     )
     effect = mean / spread if spread else None
     return Change(key, n, mean, mean_interval(mean, spread, n), effect)
@@ -397,44 +388,53 @@ def recovery_capital_growth(
 ) -> Growth:
     """For people with a baseline and a later assessment of the instrument,
     the latest in the period: mean change per domain and in the total, and
-    how many improved, stayed the same or got worse on the total."""
+    how many improved, stayed the same or got worse on the total.
+
+    One aggregate query: each score's change is an annotation, and its
+    count, sum and sum of squares give the mean and the spread without
+    fetching a row."""
     from caremap.instruments.models import InstrumentVersion
 
     version = InstrumentVersion.objects.filter(key=instrument).order_by("-pk").first()
-    rows = follow_ups(period, scope, substance_group, instrument, where=where)
     if version is None:
         return Growth(instrument, [], None, 0, 0, 0)
     definition = version.instrument
-    domains = [
-        _change(rows, f"domains__{domain.id}", domain.id)
-        for domain in definition.domains
-    ]
+    paths = {f"d{i}": f"domains__{d.id}" for i, d in enumerate(definition.domains)}
     total_id = _total_composite(definition)
-    total = _change(rows, f"composites__{total_id}", total_id) if total_id else None
-    improved = same = worse = 0
     if total_id:
-        before = Subquery(
-            Assessment.objects.filter(pk=OuterRef("baseline"))
-            .annotate(value=_score(f"composites__{total_id}"))
-            .values("value")[:1],
-            output_field=FloatField(),
+        paths["total"] = f"composites__{total_id}"
+    rows = follow_ups(period, scope, substance_group, instrument, where=where)
+    changes = {
+        name: ExpressionWrapper(_score(path) - _before(path), output_field=FloatField())
+        for name, path in paths.items()
+    }
+    sums = {}
+    for name in paths:
+        sums[f"{name}_n"] = Count(name)
+        sums[f"{name}_sum"] = Sum(name)
+        sums[f"{name}_squares"] = Sum(F(name) * F(name), output_field=FloatField())
+    if total_id:
+        sums["improved"] = Count("pk", filter=Q(total__gt=0))
+        sums["same"] = Count("pk", filter=Q(total=0))
+        sums["worse"] = Count("pk", filter=Q(total__lt=0))
+    got = rows.annotate(**changes).aggregate(**sums)
+
+    def change(name, key):
+        return _summarise(
+            key, got[f"{name}_n"], got[f"{name}_sum"], got[f"{name}_squares"]
         )
-        counted = (
-            rows.annotate(
-                change=ExpressionWrapper(
-                    _score(f"composites__{total_id}") - before,
-                    output_field=FloatField(),
-                )
-            )
-            .filter(change__isnull=False)
-            .aggregate(
-                improved=Count("pk", filter=Q(change__gt=0)),
-                same=Count("pk", filter=Q(change=0)),
-                worse=Count("pk", filter=Q(change__lt=0)),
-            )
-        )
-        improved, same, worse = counted["improved"], counted["same"], counted["worse"]
-    return Growth(instrument, domains, total, improved, same, worse)
+
+    domains = [change(f"d{i}", d.id) for i, d in enumerate(definition.domains)]
+    if not total_id:
+        return Growth(instrument, domains, None, 0, 0, 0)
+    return Growth(
+        instrument,
+        domains,
+        change("total", total_id),
+        got["improved"],
+        got["same"],
+        got["worse"],
+    )
 
 
 def _total_composite(definition):
