@@ -32,7 +32,9 @@ from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.actions import create_person
 from caremap.people.models import Person
+from caremap.planaudits import samples as planaudit_samples
 from caremap.privacy.audit import audit_context
+from caremap.selfaudits import samples as selfaudit_samples
 
 PASSWORD = "caremap-demo"  # noqa: S105 - published on purpose; refused outside DEBUG.
 
@@ -63,6 +65,8 @@ PLURALS = {
     "check-up": "check-ups",
     "alert": "alerts",
     "group session": "group sessions",
+    "self-audit": "self-audits",
+    "care-plan audit": "care-plan audits",
 }
 
 # Past assessments are a quarter apart, the usual review cycle, the latest a
@@ -188,6 +192,15 @@ STAFF = [
         COMMUNITY,
         "Community connectors team",
     ),
+    # The recovery community's own manager, so a commissioner sees two
+    # organisations' self-audits side by side.
+    StaffSpec(
+        "nia",
+        "nia.rowlands@demo.caremap.test",
+        "Nia Rowlands",
+        MANAGER,
+        COMMUNITY,
+    ),
 ]
 
 
@@ -295,6 +308,7 @@ class Command(BaseCommand):
             self.load_directory(area, organisations, staff, added)
             self.load_plans(added)
             self.load_engagement(added)
+            self.load_audits(organisations, added)
 
         added = +added  # drops the kinds of thing that were all there already
         if added:
@@ -548,6 +562,27 @@ class Command(BaseCommand):
                     held_on=timezone.localdate(done[-1].submitted_at),
                 )
                 added["review"] += 1
+
+    def load_audits(self, organisations, added):
+        """Each organisation's self-audits over the last quarters and its
+        care-plan audits, made by its manager, so both show a history."""
+        today = timezone.localdate()
+        for organisation in organisations.values():
+            manager = (
+                Membership.objects.filter(
+                    organisation=organisation, role=Membership.Role.MANAGER
+                )
+                .select_related("user")
+                .first()
+            )
+            if manager is None:
+                continue
+            added["self-audit"] += selfaudit_samples.load_demo(
+                organisation, by=manager.user, today=today
+            )
+            added["care-plan audit"] += planaudit_samples.load_demo(
+                organisation, by=manager.user, today=today
+            )
 
     def load_directory(self, area, organisations, staff, added):
         if Listing.objects.in_area(area).exists():
