@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import (
     Case,
@@ -95,23 +95,48 @@ class Scope:
 
 @dataclass(frozen=True)
 class Parts:
-    """A rate measure before counting: the numerator's and denominator's
-    rows, the expression that tells people apart among them, and the path
-    from a row to its Person."""
+    """A rate measure before counting: the denominator's rows, the condition
+    that puts a row in the numerator, the expression that tells people apart
+    among them, and the path from a row to its Person.
 
-    numerator: object
-    denominator: object
+    Numerator and denominator are counted in one query, and a breakdown
+    (`grouped`) in one grouped query, whatever the number of groups."""
+
+    rows: object
+    met: Q
     who: object
     person: str
 
+    @property
+    def numerator(self):
+        return self.rows.filter(self.met)
+
+    @property
+    def denominator(self):
+        return self.rows
+
+    def _counts(self):
+        return {
+            "total": Count(self.who, distinct=True),
+            "hit": Count(self.who, distinct=True, filter=self.met),
+        }
+
     def rate(self) -> Rate:
-        return Rate(
-            _count(self.numerator, self.who), _count(self.denominator, self.who)
-        )
+        got = self.rows.aggregate(**self._counts())
+        return Rate(got["hit"], got["total"])
 
+    def grouped(self, expression) -> dict:
+        """{category: (met, total)} for each value of `expression`."""
+        return {
+            row["category"]: (row["hit"], row["total"])
+            for row in self.rows.annotate(category=expression)
+            .values("category")
+            .annotate(**self._counts())
+            .order_by()
+        }
 
-def _count(rows, who) -> int:
-    return rows.aggregate(n=Count(who, distinct=True))["n"]
+    def narrowed(self, q: Q) -> Parts:
+        return replace(self, rows=self.rows.filter(q))
 
 
 def _date(expression):
@@ -167,18 +192,18 @@ def _represented():
 def successful_completion_parts(period, scope, substance_group=None) -> Parts:
     treated = in_treatment(period, scope, substance_group)
     completed = (
-        treated.filter(
+        Q(
             ended_on__gte=period.start,
             ended_on__lte=period.end,
             exit_reason__in=Episode.COMPLETED,
         )
-        .exclude(
+        & ~Q(
             substance_group=Episode.SubstanceGroup.OPIATE,
             on_substitution_medication=True,
         )
-        .filter(~_represented())
+        & ~Q(_represented())
     )
-    return Parts(completed, treated, _episode_who(), "person__")
+    return Parts(treated, completed, _episode_who(), "person__")
 
 
 def successful_completion(period, scope, substance_group=None) -> Rate:
@@ -225,14 +250,14 @@ def _journey_start():
 def retention_parts(period, scope, substance_group=None) -> Parts:
     treated = in_treatment(period, scope, substance_group)
     seen_to = Least(Coalesce("ended_on", Value(period.end)), Value(period.end))
-    retained = treated.annotate(
+    rows = treated.annotate(
         journey_start=_journey_start(),
         long_enough=_date(seen_to - datetime.timedelta(days=RETENTION_DAYS)),
-    ).filter(
-        Q(journey_start__lte=F("long_enough"))
-        | Q(exit_reason__in=Episode.COMPLETED, ended_on__lte=period.end)
     )
-    return Parts(retained, treated, _episode_who(), "person__")
+    retained = Q(journey_start__lte=F("long_enough")) | Q(
+        exit_reason__in=Episode.COMPLETED, ended_on__lte=period.end
+    )
+    return Parts(rows, retained, _episode_who(), "person__")
 
 
 def retention(period, scope, substance_group=None) -> Rate:
@@ -261,7 +286,7 @@ def waiting_times_parts(period, scope, substance_group=None) -> Parts:
     started = starts(period, scope, substance_group)
     deadline = _date(F("referred_on") + datetime.timedelta(days=WAIT_DAYS))
     # Each start counts, not each person: a wait belongs to a referral.
-    return Parts(started.filter(started_on__lte=deadline), started, "pk", "person__")
+    return Parts(started, Q(started_on__lte=deadline), "pk", "person__")
 
 
 def waiting_times(period, scope, substance_group=None) -> Waits:
@@ -269,10 +294,10 @@ def waiting_times(period, scope, substance_group=None) -> Waits:
     share that began within 21 days of the referral, and the median wait."""
     parts = waiting_times_parts(period, scope, substance_group)
     within = parts.rate()
-    return Waits(within, _median_wait(parts.denominator, within.denominator))
+    return Waits(within, median_wait(parts.denominator, within.denominator))
 
 
-def _median_wait(started, total):
+def median_wait(started, total):
     """The median of started_on minus referred_on, by fetching only the
     one or two middle rows in wait order."""
     if total == 0:
@@ -451,7 +476,7 @@ def _total_composite(definition):
 
 def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
     people = cohort(period, scope, substance_group)
-    referred = people.filter(
+    referred = Q(
         Exists(
             Referral.objects.filter(
                 person=OuterRef("pk"),
@@ -461,7 +486,7 @@ def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
             )
         )
     )
-    return Parts(referred, people, "pk", "")
+    return Parts(people, referred, "pk", "")
 
 
 def mutual_aid_referral(period, scope, substance_group=None) -> Rate:
@@ -472,7 +497,7 @@ def mutual_aid_referral(period, scope, substance_group=None) -> Rate:
 
 def group_attendance_parts(period, scope, substance_group=None) -> Parts:
     people = cohort(period, scope, substance_group)
-    went = people.filter(
+    went = Q(
         Exists(
             Attendance.objects.filter(
                 membership__person=OuterRef("pk"),
@@ -482,7 +507,7 @@ def group_attendance_parts(period, scope, substance_group=None) -> Parts:
             )
         )
     )
-    return Parts(went, people, "pk", "")
+    return Parts(people, went, "pk", "")
 
 
 def group_attendance(period, scope, substance_group=None) -> Rate:
@@ -536,15 +561,14 @@ def reviews_on_time_parts(period, scope, substance_group=None, *, today) -> Part
     if substance_group:
         plans = plans.filter(person__in=cohort(period, scope, substance_group))
     since = day - datetime.timedelta(days=REVIEW_DAYS)
-    on_time = plans.filter(
-        Q(created_at__date__gte=since)
-        | Exists(
+    on_time = Q(created_at__date__gte=since) | Q(
+        Exists(
             Review.objects.filter(
                 plan=OuterRef("pk"), held_on__gte=since, held_on__lte=day
             )
         )
     )
-    return Parts(on_time, plans, "pk", "person__")
+    return Parts(plans, on_time, "pk", "person__")
 
 
 def reviews_on_time(period, scope, substance_group=None, *, today) -> Rate:
@@ -559,7 +583,7 @@ def alerts_resolved_parts(period, scope, substance_group=None) -> Parts:
     )
     if substance_group:
         raised = raised.filter(person__in=cohort(period, scope, substance_group))
-    return Parts(raised.filter(closed_at__isnull=False), raised, "pk", "person__")
+    return Parts(raised, Q(closed_at__isnull=False), "pk", "person__")
 
 
 def alerts_resolved(period, scope, substance_group=None) -> Rate:
@@ -580,7 +604,7 @@ def check_ups_reached_parts(period, scope, substance_group=None, *, today) -> Pa
     )
     if substance_group:
         due = due.filter(episode__substance_group=substance_group)
-    return Parts(due.filter(outcome__in=REACHED), due, "pk", "episode__person__")
+    return Parts(due, Q(outcome__in=REACHED), "pk", "episode__person__")
 
 
 def check_ups_reached(period, scope, substance_group=None, *, today) -> Rate:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import F, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,14 +75,7 @@ class Filters:
     def narrow(self, parts: measures.Parts) -> measures.Parts:
         """The parts, kept to people of the chosen segment and pathway."""
         q = self.people_q(parts.person)
-        if not q:
-            return parts
-        return measures.Parts(
-            parts.numerator.filter(q),
-            parts.denominator.filter(q),
-            parts.who,
-            parts.person,
-        )
+        return parts.narrowed(q) if q else parts
 
     def parts(self, measure, substance_group=None) -> measures.Parts:
         group = self.substance_group if substance_group is None else substance_group
@@ -266,10 +259,8 @@ class Builder:
             else list(Episode.SubstanceGroup.values)
         )
         labels = {g: Episode.SubstanceGroup(g).label for g in groups}
-        counts = {}
-        for group in groups:
-            rate = self.filters.parts(measure, group).rate()
-            counts[group] = (rate.numerator, rate.denominator)
+        counted = self.filters.parts(measure).grouped(F("substance_group"))
+        counts = {group: counted.get(group, (0, 0)) for group in groups}
         return self._rate_table(
             table_id,
             _("%(measure)s, by substance group") % {"measure": RATE_TITLES[measure]},
@@ -323,11 +314,9 @@ class Builder:
         dimension = DIMENSIONS[dimension_key]
         parts = self.filters.parts(measure)
         on = self.filters.period.end
-        expression = dimension.expression(parts.person, on)
-        totals = _grouped(parts.denominator, expression, parts.who)
-        met = _grouped(parts.numerator, expression, parts.who)
+        counted = parts.grouped(dimension.expression(parts.person, on))
         labels = dict(dimension.labels)
-        counts = {k: (met.get(k, 0), totals.get(k, 0)) for k in labels}
+        counts = {k: counted.get(k, (0, 0)) for k in labels}
         return self._rate_table(
             f"breakdown-{dimension_key}",
             _("%(measure)s, by %(dimension)s")
@@ -350,12 +339,19 @@ class Builder:
             if self.filters.substance_group
             else list(Episode.SubstanceGroup.values)
         )
+        parts = self.filters.parts("waiting-times")
+        counted = parts.grouped(F("substance_group"))
         rows = []
         for group in groups:
-            parts = self.filters.parts("waiting-times", group)
-            total = parts.denominator.count()
-            median = measures._median_wait(parts.denominator, total)
+            total = counted.get(group, (0, 0))[1]
             small = self.protect and is_small(total)
+            median = (
+                None
+                if small
+                else measures.median_wait(
+                    parts.rows.filter(substance_group=group), total
+                )
+            )
             rows.append(
                 [
                     label(Episode.SubstanceGroup(group).label),
@@ -510,16 +506,6 @@ class Builder:
             self.breakdown("age"),
             self.breakdown("ethnicity"),
         ]
-
-
-def _grouped(rows, expression, who):
-    return {
-        row["category"]: row["n"]
-        for row in rows.annotate(category=expression)
-        .values("category")
-        .annotate(n=Count(who, distinct=True))
-        .order_by()
-    }
 
 
 def _number_cell(value, *, signed=False):

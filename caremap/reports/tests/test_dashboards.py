@@ -32,41 +32,6 @@ NOT_PEOPLE = {"peer-led-groups"}
 NAMES = ("Zebedee", "Quintessa", "Ottoline", "Barnaby", "Philippa", "Hortensia")
 
 
-@pytest.fixture
-def cohort(world):
-    """A dozen people across both organisations, most groups small."""
-    today = timezone.localdate()
-    made = []
-    genders = ["Woman", "Man", "Man", "Non-binary", "", "Female"]
-    ethnic = ["white", "white", "asian", "black", "", "mixed"]
-    for n in range(12):
-        organisation = world.riverside if n % 3 else world.hillside
-        someone = person(
-            world,
-            f"D-{n:02}",
-            organisation=organisation,
-            given_name=NAMES[n % len(NAMES)],
-            family_name=f"{NAMES[(n + 2) % len(NAMES)]}son",
-            gender=genders[n % 6],
-            ethnic_group=ethnic[n % 6],
-            born=datetime.date(1960 + 3 * n, 1 + n % 12, 1 + n),
-        )
-        started = today - (30 + 25 * n) * DAY
-        ended = started + (20 + 15 * n) * DAY if n % 2 else None
-        if ended and ended >= today:
-            ended = None
-        episode(
-            someone,
-            referred=started - (n * 3) * DAY,
-            started=started,
-            ended=ended,
-            reason=("completed_free" if n % 4 == 1 else "dropped_out") if ended else "",
-            group="alcohol" if n % 3 else "opiate",
-        )
-        made.append(someone)
-    return made
-
-
 def area_url(world, **query):
     url = reverse("reports:area", args=[world.area.pk])
     if query:

@@ -5,7 +5,6 @@ desktop and on a 360px phone, and the filters and a download work."""
 import pytest
 from django.urls import reverse
 
-from caremap.reports.tests.test_dashboards import cohort  # noqa: F401 -- fixture
 from caremap.testing.browser import (
     assert_accessible,
     check_on_a_phone,
@@ -20,7 +19,7 @@ def test_the_area_dashboard_on_a_desktop_and_a_phone(
     world,
     cohort,
     live_server,
-    browser,  # noqa: F811
+    browser,
 ):
     url = f"{live_server.url}{reverse('reports:area', args=[world.area.pk])}"
     desktop = new_page(browser)
@@ -45,7 +44,7 @@ def test_the_organisation_dashboard_and_the_people_behind_a_number(
     world,
     cohort,
     live_server,
-    browser,  # noqa: F811
+    browser,
 ):
     page = new_page(browser, phone=True)
     sign_in(page, live_server, world.mia.email)
