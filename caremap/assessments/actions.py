@@ -132,6 +132,9 @@ def submit_assessment(assessment, *, by, submitted_at=None):
     locked.submitted_at = submitted_at or timezone.now()
     locked.submitted_by = by if by is not None and by.is_authenticated else None
     locked.save()
+    Assessment.objects.filter(
+        person=locked.person_id, instrument__key=locked.instrument.key
+    ).link_baselines()
     SelfCompletionLink.objects.filter(assessment=locked, used_at__isnull=True).update(
         used_at=locked.submitted_at
     )

@@ -25,6 +25,28 @@ class AssessmentQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
 
+    def link_baselines(self):
+        """Point every completed assessment in the set at its person's first
+        completed assessment of the same instrument (any version), and that
+        first one at nothing: one UPDATE per instrument, so reports join to
+        the baseline instead of searching for it row by row."""
+        keys = (
+            self.submitted()
+            .values_list("instrument__key", flat=True)
+            .distinct()
+            .order_by()
+        )
+        for key in list(keys):
+            first = (
+                Assessment.objects.submitted()
+                .filter(instrument__key=key, person=models.OuterRef("person"))
+                .order_by("submitted_at", "pk")
+                .values("pk")[:1]
+            )
+            chosen = self.submitted().filter(instrument__key=key)
+            chosen.update(baseline=models.Subquery(first))
+            chosen.filter(baseline=models.F("pk")).update(baseline=None)
+
     def history(self):
         """Newest first, the order a person's list of assessments reads in."""
         return self.order_by(
@@ -87,6 +109,19 @@ class Assessment(models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Just the numbers of `scores` ({"d": domains, "c": composites}): a
+    # tenth of the size, so reports over many assessments read them quickly.
+    points = models.JSONField(null=True, blank=True, editable=False)
+    # The person's first completed assessment of the same instrument, kept
+    # by link_baselines() whenever one is completed; None for that first one.
+    baseline = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -108,6 +143,13 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.instrument.title} ({self.person.reference})"
+
+    def save(self, *args, **kwargs):
+        if self.scores and self.points is None:
+            self.points = points_of(self.scores)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "points"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("assessments:assessment", args=[self.pk])
@@ -145,6 +187,16 @@ class Assessment(models.Model):
         if self.submitted_at:
             earlier = earlier.filter(submitted_at__lt=self.submitted_at)
         return earlier.select_related("instrument").order_by("-submitted_at").first()
+
+
+def points_of(scores):
+    """The scores of every domain and composite, without bands or details."""
+    if not scores:
+        return None
+    return {
+        "d": {key: value.get("score") for key, value in scores["domains"].items()},
+        "c": {key: value.get("score") for key, value in scores["composites"].items()},
+    }
 
 
 def hash_token(token):

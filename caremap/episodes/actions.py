@@ -60,6 +60,7 @@ def record_episode(person, *, by, **fields):
     _check(episode)
     episode.linkage_key = linkage_key_for(person)
     episode.save()
+    Episode.objects.journeyers_of(episode).refresh_journeys()
     record(
         AuditEvent.Action.CREATE,
         by=by,
@@ -87,6 +88,7 @@ def change_episode(episode, *, by, **fields):
         return episode
     _check(episode)
     episode.save()
+    Episode.objects.journeyers_of(episode).refresh_journeys()
     summary = "Ended an episode" if "ended_on" in changes else "Changed an episode"
     record(
         AuditEvent.Action.UPDATE,

@@ -10,6 +10,7 @@ treatment and no measure counts it as such.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +46,50 @@ class EpisodeQuerySet(models.QuerySet):
         return self.filter(exit_reason__in=Episode.COMPLETED).exclude(
             substance_group=Episode.SubstanceGroup.OPIATE,
             on_substitution_medication=True,
+        )
+
+    def journeyers_of(self, episode):
+        """Every episode in the area of the same person record or the same
+        linkage key: all that could share a journey with `episode`."""
+        same = Q(person_id=episode.person_id)
+        if episode.linkage_key:
+            same |= Q(linkage_key=episode.linkage_key)
+        return self.filter(same, organisation__area_id=episode.organisation.area_id)
+
+    def refresh_journeys(self):
+        """Work out `journey_started_on` for these episodes again, by the
+        21-day continuity rule (continuity.py), one human at a time: the
+        linkage key where there is one, the person record otherwise. Run
+        after any change to an episode's dates, over its journeyers."""
+        from caremap.episodes.continuity import Span, journeys
+
+        rows = self.filter(started_on__isnull=False).values_list(
+            "pk",
+            "person_id",
+            "linkage_key",
+            "organisation__area_id",
+            "started_on",
+            "ended_on",
+            "journey_started_on",
+        )
+        humans = defaultdict(list)
+        current = {}
+        for pk, person, key, area, started, ended, journey in rows.iterator(2000):
+            who = ("k", key) if key else ("p", person)
+            humans[area, who].append(Span(pk, started, ended))
+            current[pk] = journey
+        changed = []
+        for spans in humans.values():
+            for journey in journeys(spans):
+                first = journey[0].start
+                changed += [
+                    Episode(pk=span.key, journey_started_on=first)
+                    for span in journey
+                    if current[span.key] != first
+                ]
+        Episode.objects.bulk_update(changed, ["journey_started_on"], batch_size=2000)
+        self.filter(started_on__isnull=True, journey_started_on__isnull=False).update(
+            journey_started_on=None
         )
 
     def overlapping(self, person, organisation, referred_on, ended_on):
@@ -147,6 +192,10 @@ class Episode(models.Model):
     # Worked out from the person's details when the episode is recorded (see
     # linkage.py and actions.py); kept as it was then.
     linkage_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The first day of the treatment journey this episode belongs to (moves
+    # within 21 days joined up); kept by EpisodeQuerySet.refresh_journeys()
+    # so that retention is a comparison of columns, not a search.
+    journey_started_on = models.DateField(null=True, blank=True, editable=False)
     # Empty for episodes loaded in bulk, or once the account is gone (the
     # audit trail keeps who it was).
     recorded_by = models.ForeignKey(

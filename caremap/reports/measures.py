@@ -25,21 +25,22 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Least
+from django.utils import timezone
 
 from caremap.assessments.models import Assessment
 from caremap.careplans.models import CarePlan, Review
 from caremap.directory.models import Listing
 from caremap.engagement.models import Alert, Attendance, CheckUp
-from caremap.episodes.continuity import CONTINUITY_DAYS
 from caremap.episodes.models import REPRESENTATION_DAYS, Episode
 from caremap.people.models import Person
 from caremap.referrals.models import Referral
@@ -55,6 +56,20 @@ REVIEW_DAYS = 90
 RECOVERY_CAPITAL = "recovery-capital-profile"
 # Directory kinds that are the recovery community.
 COMMUNITY_KINDS = (Listing.Kind.MUTUAL_AID, Listing.Kind.PEER_LED)
+
+
+def midnight(day):
+    """The moment `day` begins, locally. Timestamps are compared with
+    moments as they are stored: converting every row to a date would defeat
+    the indexes (and on SQLite call Python once a row)."""
+    return datetime.datetime.combine(
+        day, datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+
+
+def moments(period):
+    """The period as [start, end) in time, midnight to midnight."""
+    return midnight(period.start), midnight(period.end + datetime.timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -139,10 +154,42 @@ class Parts:
         return replace(self, rows=self.rows.filter(q))
 
 
-def _date(expression):
-    # Date arithmetic comes back as a timestamp on some databases (text on
-    # SQLite), which compares wrongly with a plain date at the boundary.
-    return Cast(ExpressionWrapper(expression, output_field=DateField()), DateField())
+class AddDays(Func):
+    """A date `days` later (earlier when negative), in the database's own
+    date arithmetic. Django's generic date-plus-interval calls a Python
+    function for every row on SQLite, which at an area's scale is most of a
+    measure's time."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days):
+        super().__init__(expression)
+        self.days = int(days)  # an int, so writing it into the SQL is safe
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + {self.days})", params
+
+
+class DaysBetween(Func):
+    """Whole days from `earlier` to `later`, natively on each database."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        later, earlier = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"CAST(julianday({later[0]}) - julianday({earlier[0]}) AS INTEGER)",
+            [*later[1], *earlier[1]],
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        later, earlier = (compiler.compile(e) for e in self.source_expressions)
+        return f"({later[0]} - {earlier[0]})", [*later[1], *earlier[1]]
 
 
 def _journeyer():
@@ -179,9 +226,7 @@ def in_treatment(period, scope, substance_group=None):
 def _represented():
     """Whether a new presentation followed the outer episode's exit within
     REPRESENTATION_DAYS, anywhere in its area."""
-    deadline = _date(
-        OuterRef("ended_on") + datetime.timedelta(days=REPRESENTATION_DAYS)
-    )
+    deadline = AddDays(OuterRef("ended_on"), REPRESENTATION_DAYS)
     return Exists(
         Episode.objects.filter(_journeyer()).filter(
             referred_on__gt=OuterRef("ended_on"), referred_on__lte=deadline
@@ -217,44 +262,11 @@ def successful_completion(period, scope, substance_group=None) -> Rate:
     return successful_completion_parts(period, scope, substance_group).rate()
 
 
-def _journey_start():
-    """The first day of the outer episode's journey: the latest start, on
-    or before its own, of an episode of the same human that nothing earlier
-    carries on into (see episodes/continuity.py for the rule)."""
-    carried = Exists(
-        Episode.objects.filter(_journeyer())
-        .filter(started_on__isnull=False)
-        .filter(
-            Q(started_on__lt=OuterRef("started_on"))
-            | Q(started_on=OuterRef("started_on"), pk__lt=OuterRef("pk"))
-        )
-        .filter(
-            Q(ended_on__isnull=True)
-            | Q(
-                ended_on__gte=_date(
-                    OuterRef("started_on") - datetime.timedelta(days=CONTINUITY_DAYS)
-                )
-            )
-        )
-    )
-    starts = (
-        Episode.objects.filter(_journeyer())
-        .filter(started_on__lte=OuterRef("started_on"))
-        .filter(~carried)
-        .order_by("-started_on")
-        .values("started_on")[:1]
-    )
-    return Subquery(starts, output_field=DateField())
-
-
 def retention_parts(period, scope, substance_group=None) -> Parts:
     treated = in_treatment(period, scope, substance_group)
     seen_to = Least(Coalesce("ended_on", Value(period.end)), Value(period.end))
-    rows = treated.annotate(
-        journey_start=_journey_start(),
-        long_enough=_date(seen_to - datetime.timedelta(days=RETENTION_DAYS)),
-    )
-    retained = Q(journey_start__lte=F("long_enough")) | Q(
+    rows = treated.annotate(long_enough=AddDays(seen_to, -RETENTION_DAYS))
+    retained = Q(journey_started_on__lte=F("long_enough")) | Q(
         exit_reason__in=Episode.COMPLETED, ended_on__lte=period.end
     )
     return Parts(rows, retained, _episode_who(), "person__")
@@ -284,7 +296,7 @@ def starts(period, scope, substance_group=None):
 
 def waiting_times_parts(period, scope, substance_group=None) -> Parts:
     started = starts(period, scope, substance_group)
-    deadline = _date(F("referred_on") + datetime.timedelta(days=WAIT_DAYS))
+    deadline = AddDays("referred_on", WAIT_DAYS)
     # Each start counts, not each person: a wait belongs to a referral.
     return Parts(started, Q(started_on__lte=deadline), "pk", "person__")
 
@@ -302,13 +314,12 @@ def median_wait(started, total):
     one or two middle rows in wait order."""
     if total == 0:
         return None
-    waits = started.annotate(wait=F("started_on") - F("referred_on")).order_by("wait")
-    middle = [
-        days.days if isinstance(days, datetime.timedelta) else days
-        for days in waits.values_list("wait", flat=True)[
-            (total - 1) // 2 : total // 2 + 1
-        ]
-    ]
+    waits = started.annotate(wait=DaysBetween("started_on", "referred_on")).order_by(
+        "wait"
+    )
+    middle = list(
+        waits.values_list("wait", flat=True)[(total - 1) // 2 : total // 2 + 1]
+    )
     return sum(middle) / len(middle)
 
 
@@ -357,43 +368,32 @@ def follow_ups(
 ):
     """Each person's latest assessment of the instrument completed in the
     period, for people (of the cohort, narrowed by `where`) who also have an
-    earlier one, annotated with the pk of their first (the baseline)."""
+    earlier one: those with a baseline (see Assessment.baseline)."""
     submitted = Assessment.objects.submitted().filter(instrument__key=instrument)
     people = cohort(period, scope, substance_group)
     if where:
         people = people.filter(where)
-    latest = submitted.filter(
+    start, end = moments(period)
+    return submitted.filter(
         person__in=people,
-        submitted_at__date__gte=period.start,
-        submitted_at__date__lte=period.end,
+        baseline__isnull=False,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
     ).filter(
         ~Exists(
             submitted.filter(
                 person=OuterRef("person"),
                 submitted_at__gt=OuterRef("submitted_at"),
-                submitted_at__date__lte=period.end,
+                submitted_at__lt=end,
             )
         )
     )
-    baseline = submitted.filter(
-        person=OuterRef("person"), submitted_at__lt=OuterRef("submitted_at")
-    ).order_by("submitted_at", "pk")
-    return latest.annotate(baseline=Subquery(baseline.values("pk")[:1])).filter(
-        baseline__isnull=False
-    )
 
 
-def _score(path):
-    return Cast(KT(f"scores__{path}__score"), FloatField())
-
-
-def _before(path):
-    return Subquery(
-        Assessment.objects.filter(pk=OuterRef("baseline"))
-        .annotate(value=_score(path))
-        .values("value")[:1],
-        output_field=FloatField(),
-    )
+def _score(kind, key, field="points"):
+    """One score of an assessment, as a number: `kind` is "d" for a domain
+    or "c" for a composite (see Assessment.points)."""
+    return Cast(KeyTextTransform(key, KeyTransform(kind, F(field))), FloatField())
 
 
 def _summarise(key, n, total, squares) -> Change:
@@ -424,13 +424,16 @@ def recovery_capital_growth(
     if version is None:
         return Growth(instrument, [], None, 0, 0, 0)
     definition = version.instrument
-    paths = {f"d{i}": f"domains__{d.id}" for i, d in enumerate(definition.domains)}
+    paths = {f"d{i}": ("d", d.id) for i, d in enumerate(definition.domains)}
     total_id = _total_composite(definition)
     if total_id:
-        paths["total"] = f"composites__{total_id}"
+        paths["total"] = ("c", total_id)
     rows = follow_ups(period, scope, substance_group, instrument, where=where)
     changes = {
-        name: ExpressionWrapper(_score(path) - _before(path), output_field=FloatField())
+        name: ExpressionWrapper(
+            _score(*path) - _score(*path, field="baseline__points"),
+            output_field=FloatField(),
+        )
         for name, path in paths.items()
     }
     sums = {}
@@ -481,8 +484,8 @@ def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
             Referral.objects.filter(
                 person=OuterRef("pk"),
                 service__listing__kind__in=COMMUNITY_KINDS,
-                created_at__date__gte=period.start,
-                created_at__date__lte=period.end,
+                created_at__gte=moments(period)[0],
+                created_at__lt=moments(period)[1],
             )
         )
     )
@@ -556,12 +559,12 @@ def peer_led_groups(period, scope, substance_group=None) -> Groups:
 def reviews_on_time_parts(period, scope, substance_group=None, *, today) -> Parts:
     day = period.to(today)
     plans = CarePlan.objects.filter(scope.q(), status=CarePlan.Status.ACTIVE).filter(
-        created_at__date__lte=day
+        created_at__lt=midnight(day + datetime.timedelta(days=1))
     )
     if substance_group:
         plans = plans.filter(person__in=cohort(period, scope, substance_group))
     since = day - datetime.timedelta(days=REVIEW_DAYS)
-    on_time = Q(created_at__date__gte=since) | Q(
+    on_time = Q(created_at__gte=midnight(since)) | Q(
         Exists(
             Review.objects.filter(
                 plan=OuterRef("pk"), held_on__gte=since, held_on__lte=day
@@ -579,7 +582,7 @@ def reviews_on_time(period, scope, substance_group=None, *, today) -> Rate:
 
 def alerts_resolved_parts(period, scope, substance_group=None) -> Parts:
     raised = Alert.objects.filter(scope.q()).filter(
-        raised_at__date__gte=period.start, raised_at__date__lte=period.end
+        raised_at__gte=moments(period)[0], raised_at__lt=moments(period)[1]
     )
     if substance_group:
         raised = raised.filter(person__in=cohort(period, scope, substance_group))

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from caremap.accounts.models import User
-from caremap.assessments.models import Assessment
+from caremap.assessments.models import Assessment, points_of
 from caremap.careplans.models import (
     Action,
     CarePlan,
@@ -1269,6 +1269,7 @@ class _Seeder:
                     answers=answers,
                     sections_saved=sections,
                     scores=scores,
+                    points=points_of(scores),
                     started_by_id=person.navigator_id,
                     submitted_by_id=None if self_done else person.navigator_id,
                     started_at=when,
@@ -1640,3 +1641,7 @@ class _Seeder:
         Assessment.objects.filter(organisation__area=self.area).update(
             updated_at=F("submitted_at")
         )
+        # Inserted directly, so linked up here as recording them one at a
+        # time does: assessments to their baselines, episodes into journeys.
+        Assessment.objects.filter(organisation__area=self.area).link_baselines()
+        Episode.objects.filter(organisation__area=self.area).refresh_journeys()

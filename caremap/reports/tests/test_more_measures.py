@@ -117,7 +117,7 @@ def test_retention_is_judged_at_the_period_end_not_later(world, area):
 
 
 def scored(version, person, when, total, domain):
-    return Assessment.objects.create(
+    made = Assessment.objects.create(
         person=person,
         organisation=person.organisation,
         instrument=version,
@@ -130,6 +130,9 @@ def scored(version, person, when, total, domain):
         started_at=when,
         submitted_at=when,
     )
+    # As completing an assessment does.
+    Assessment.objects.filter(person=person).link_baselines()
+    return made
 
 
 def at(day):
