@@ -40,6 +40,13 @@ RATE_TITLES = {
     "alerts-resolved": gettext_lazy("Alerts resolved"),
     "check-ups-reached": gettext_lazy("Check-ups after exit that reached the person"),
 }
+# The dashboard's sections, each its own page so each stays quick to draw
+# and short to read on a phone.
+SECTIONS = {
+    "treatment": gettext_lazy("Treatment outcomes"),
+    "recovery-capital": gettext_lazy("Recovery capital"),
+    "connection": gettext_lazy("Connection and engagement"),
+}
 # What the numerator and denominator of each rate count.
 UNITS = {
     "waiting-times": (gettext_lazy("Within 21 days"), gettext_lazy("Starts")),
@@ -149,6 +156,13 @@ class Builder:
         # link(measure, part, substance_group, dimension, value) -> URL of
         # the people behind a count, for managers; None for commissioners.
         self.link = link
+        self._grouped = {}
+
+    def _by_group(self, measure, parts):
+        """A measure's counts per substance group, counted once per page."""
+        if measure not in self._grouped:
+            self._grouped[measure] = parts.grouped(F("substance_group"))
+        return self._grouped[measure]
 
     def _href(self, measure, part, group="", dimension="", value=""):
         if self.link is None:
@@ -259,7 +273,7 @@ class Builder:
             else list(Episode.SubstanceGroup.values)
         )
         labels = {g: Episode.SubstanceGroup(g).label for g in groups}
-        counted = self.filters.parts(measure).grouped(F("substance_group"))
+        counted = self._by_group(measure, self.filters.parts(measure))
         counts = {group: counted.get(group, (0, 0)) for group in groups}
         return self._rate_table(
             table_id,
@@ -340,7 +354,7 @@ class Builder:
             else list(Episode.SubstanceGroup.values)
         )
         parts = self.filters.parts("waiting-times")
-        counted = parts.grouped(F("substance_group"))
+        counted = self._by_group("waiting-times", parts)
         rows = []
         for group in groups:
             total = counted.get(group, (0, 0))[1]
@@ -491,21 +505,24 @@ class Builder:
             note=_("Groups are listed publicly in the directory, so none is hidden."),
         )
 
-    def all(self):
-        growth, direction = self.growth()
+    def section(self, name):
+        """The tables of one section of the dashboard."""
+        if name == "recovery-capital":
+            return list(self.growth())
+        if name == "connection":
+            return [self.engagement(), self.groups()]
         return [
             self.by_substance_group("successful-completion", "successful-completion"),
             self.by_substance_group("retention", "retention"),
             self.by_substance_group("waiting-times", "waiting-times"),
             self.waits(),
-            growth,
-            direction,
-            self.engagement(),
-            self.groups(),
             self.breakdown("gender"),
             self.breakdown("age"),
             self.breakdown("ethnicity"),
         ]
+
+    def all(self):
+        return [table for name in SECTIONS for table in self.section(name)]
 
 
 def _number_cell(value, *, signed=False):

@@ -25,7 +25,7 @@ from caremap.privacy.models import AuditEvent
 from caremap.reports import downloads
 from caremap.reports.dimensions import DIMENSIONS
 from caremap.reports.forms import FilterForm
-from caremap.reports.tables import RATE_TITLES, Builder
+from caremap.reports.tables import RATE_TITLES, SECTIONS, Builder
 
 FILTER_NAMES = ("period", "organisation", "substance_group", "stance", "pathway")
 
@@ -94,7 +94,10 @@ def organisation_dashboard(request, pk):
 
 
 def _dashboard(request, form, filters, builder, *, name, area=None, organisation=None):
-    tables = builder.all()
+    section = request.GET.get("section", "treatment")
+    if section not in SECTIONS:
+        raise Http404
+    tables = builder.section(section)
     subject = area or organisation
     notes = [
         name,
@@ -129,9 +132,13 @@ def _dashboard(request, form, filters, builder, *, name, area=None, organisation
         by=request.user,
         record=subject,
         organisation=organisation,
-        summary="Viewed the outcome dashboard",
+        summary=f"Viewed the outcome dashboard ({section})",
     )
     query = {key: value for key, value in request.GET.items() if key in form.fields}
+    sections = [
+        (key, title, f"?{urlencode({**query, 'section': key})}", key == section)
+        for key, title in SECTIONS.items()
+    ]
     for table in tables:
         table.downloads = [
             (
@@ -151,6 +158,9 @@ def _dashboard(request, form, filters, builder, *, name, area=None, organisation
             "organisation": organisation,
             "name": name,
             "protected": area is not None,
+            "section": section,
+            "section_title": SECTIONS[section],
+            "sections": sections,
         },
     )
 

@@ -6,13 +6,15 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from caremap.directory.actions import load_demo_directory
+from caremap.directory.models import Listing
 from caremap.reports.tests.test_dashboards import NAMES
 from caremap.reports.tests.test_measures import DAY, episode
-from caremap.reports.tests.test_more_measures import person
+from caremap.reports.tests.test_more_measures import at, person, refer, scored
 
 
 @pytest.fixture
-def cohort(world):
+def cohort(world, instruments):
     """A dozen people across both organisations, most groups small."""
     today = timezone.localdate()
     made = []
@@ -43,4 +45,14 @@ def cohort(world):
             group="alcohol" if n % 3 else "opiate",
         )
         made.append(someone)
+    # Three with a baseline and a follow-up, two referred to the recovery
+    # community: small numbers every section has to hide.
+    version = instruments["recovery-capital-profile"]
+    for n, someone in enumerate(made[:3]):
+        scored(version, someone, at(today - 300 * DAY), 20, 2.0)
+        scored(version, someone, at(today - 20 * DAY), 24 + n, 2.5)
+    load_demo_directory(world.area)
+    community = Listing.objects.filter(kind=Listing.Kind.MUTUAL_AID).first()
+    for someone in made[3:5]:
+        refer(someone, community, today - 10 * DAY, world.alice)
     return made
