@@ -45,8 +45,24 @@ pytest: install
 
 test: lint check-migrations pytest
 
+# The area benchmark seeds 100,000 people into throw-away databases (a
+# SQLite file and a PostgreSQL database, both recreated each run) so the
+# figures are for a whole area on each; see docs/performance.md.
+BENCH_PEOPLE ?= 100000
+BENCH_SQLITE := var/bench.sqlite3
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/caremap_bench
+
 bench: migrate
 	$(BIN)/caremap bench
+	mkdir -p var && rm -f $(BENCH_SQLITE)
+	DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_SQLITE) $(BIN)/caremap migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_SQLITE) $(BIN)/caremap instrument import --shipped
+	DATABASE_URL=sqlite:///$(CURDIR)/$(BENCH_SQLITE) $(BIN)/caremap bench_area --people $(BENCH_PEOPLE)
+	rm -f $(BENCH_SQLITE)
+	$(BIN)/python -m caremap.reports.benchdb reset $(BENCH_POSTGRES)
+	DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/caremap migrate --no-input -v0
+	DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/caremap instrument import --shipped
+	DATABASE_URL=$(BENCH_POSTGRES) $(BIN)/caremap bench_area --people $(BENCH_PEOPLE)
 
 assets:
 	bash assets/build.sh
