@@ -129,8 +129,8 @@ class Person(models.Model):
     class EthnicGroup(models.TextChoices):
         # The five high-level groups of the census in England and Wales, so
         # reports line up with the population figures commissioners hold.
-        ASIAN = "asian", _("Asian or Asian British")
-        BLACK = "black", _("Black, Black British, Caribbean or African")
+        ASIAN = "asian", _("Asian, Asian British or Asian Welsh")
+        BLACK = "black", _("Black, Black British, Black Welsh, Caribbean or African")
         MIXED = "mixed", _("Mixed or multiple ethnic groups")
         WHITE = "white", _("White")
         OTHER = "other", _("Another ethnic group")

@@ -225,7 +225,7 @@ class Builder:
                 chart_rows,
                 title=title,
                 description=_(
-                    "The share for each row, with its 95% confidence interval in "
+                    "The share for each row, with its confidence interval (95%) in "
                     "brackets. Rows with hidden counts are left out."
                 ),
                 chart_id=f"chart-{table_id}",
@@ -241,7 +241,7 @@ class Builder:
                 str(total_label),
                 str(met_label),
                 _("Rate"),
-                _("95% confidence interval"),
+                _("Confidence interval (95%)"),
             ],
             rows=rows,
             chart=chart,
@@ -317,7 +317,7 @@ class Builder:
                 _("Out of"),
                 _("Met"),
                 _("Rate"),
-                _("95% confidence interval"),
+                _("Confidence interval (95%)"),
             ],
             rows=rows,
             summary=self._summary(rows),
@@ -469,7 +469,7 @@ class Builder:
                     _("Score"),
                     _("People"),
                     _("Mean change"),
-                    _("95% confidence interval"),
+                    _("Confidence interval (95%)"),
                     _("Effect size"),
                 ],
                 rows=rows,
