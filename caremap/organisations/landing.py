@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from caremap.organisations.models import Membership, Organisation
 
-# Counts from 1 to 4 are never shown to commissioners: with so few people,
-# a count plus local knowledge can identify someone.
-SMALL_NUMBER_LIMIT = 5
 
+def suppressed(counts):
+    """Counts as commissioners may see them (None: hidden): counts from 1 to
+    4, and whatever would let one be worked out from the area's total, are
+    hidden (see caremap/reports/disclosure.py)."""
+    from caremap.reports.disclosure import protect_counts
 
-def suppress(count):
-    """The count as commissioners may see it: None stands for 'fewer than 5'."""
-    return None if 0 < count < SMALL_NUMBER_LIMIT else count
+    return protect_counts(counts).counts
 
 
 def landing_sections(user):
@@ -78,6 +78,8 @@ def landing_sections(user):
             )
             .order_by("name")
         )
+        organisations = list(organisations)
+        shown = suppressed({str(o.pk): o.active for o in organisations})
         sections.append(
             {
                 "kind": "area",
@@ -86,7 +88,7 @@ def landing_sections(user):
                     {
                         "name": o.name,
                         "kind": o.get_kind_display(),
-                        "active": suppress(o.active),
+                        "active": shown[str(o.pk)],
                     }
                     for o in organisations
                 ],
