@@ -78,16 +78,20 @@ class EpisodeQuerySet(models.QuerySet):
             who = ("k", key) if key else ("p", person)
             humans[area, who].append(Span(pk, started, ended))
             current[pk] = journey
-        changed = []
+        changed = defaultdict(list)
         for spans in humans.values():
             for journey in journeys(spans):
                 first = journey[0].start
-                changed += [
-                    Episode(pk=span.key, journey_started_on=first)
-                    for span in journey
-                    if current[span.key] != first
+                changed[first] += [
+                    span.key for span in journey if current[span.key] != first
                 ]
-        Episode.objects.bulk_update(changed, ["journey_started_on"], batch_size=2000)
+        # One UPDATE per first day, not one long CASE per batch of rows: a
+        # bulk load changes many rows but has comparatively few days.
+        for first, pks in changed.items():
+            for start in range(0, len(pks), 2000):
+                Episode.objects.filter(pk__in=pks[start : start + 2000]).update(
+                    journey_started_on=first
+                )
         self.filter(started_on__isnull=True, journey_started_on__isnull=False).update(
             journey_started_on=None
         )

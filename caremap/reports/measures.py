@@ -16,6 +16,7 @@ import datetime
 import math
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -29,7 +30,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -436,21 +436,10 @@ def recovery_capital_growth(
         )
         for name, path in paths.items()
     }
-    sums = {}
-    for name in paths:
-        sums[f"{name}_n"] = Count(name)
-        sums[f"{name}_sum"] = Sum(name)
-        sums[f"{name}_squares"] = Sum(F(name) * F(name), output_field=FloatField())
-    if total_id:
-        sums["improved"] = Count("pk", filter=Q(total__gt=0))
-        sums["same"] = Count("pk", filter=Q(total=0))
-        sums["worse"] = Count("pk", filter=Q(total__lt=0))
-    got = rows.annotate(**changes).aggregate(**sums)
+    got = _sums(rows.annotate(**changes).values(*paths), list(paths), "total" in paths)
 
     def change(name, key):
-        return _summarise(
-            key, got[f"{name}_n"], got[f"{name}_sum"], got[f"{name}_squares"]
-        )
+        return _summarise(key, *got[name])
 
     domains = [change(f"d{i}", d.id) for i, d in enumerate(definition.domains)]
     if not total_id:
@@ -459,10 +448,47 @@ def recovery_capital_growth(
         instrument,
         domains,
         change("total", total_id),
-        got["improved"],
-        got["same"],
-        got["worse"],
+        *got["directions"],
     )
+
+
+def _sums(rows, names, directions):
+    """Count, sum and sum of squares of each column of `rows`, and (with
+    `directions`) how many of its "total" column are above, at and below
+    zero. Aggregated over `rows` as a subquery so that each change is worked
+    out once a row: aggregating the annotations directly would repeat every
+    extraction from the stored scores in each of the sums."""
+    inner, params = rows.query.sql_with_params()
+    columns = []
+    for name in names:
+        quoted = connection.ops.quote_name(name)
+        columns += [
+            f"COUNT({quoted})",
+            f"SUM({quoted})",
+            f"SUM({quoted} * {quoted})",
+        ]
+    if directions:
+        total = connection.ops.quote_name("total")
+        columns += [
+            f"COUNT(CASE WHEN {total} > 0 THEN 1 END)",
+            f"COUNT(CASE WHEN {total} = 0 THEN 1 END)",
+            f"COUNT(CASE WHEN {total} < 0 THEN 1 END)",
+        ]
+    with connection.cursor() as cursor:
+        # Every part of the SQL is Django's own compiled query or a quoted
+        # column name of ours; the values travel as parameters.
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM ({inner}) changes",  # noqa: S608
+            params,
+        )
+        values = cursor.fetchone()
+    got = {}
+    for index, name in enumerate(names):
+        n, total, squares = values[3 * index : 3 * index + 3]
+        got[name] = (n, total, squares)
+    if directions:
+        got["directions"] = values[-3:]
+    return got
 
 
 def _total_composite(definition):

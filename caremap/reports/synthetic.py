@@ -1643,5 +1643,9 @@ class _Seeder:
         )
         # Inserted directly, so linked up here as recording them one at a
         # time does: assessments to their baselines, episodes into journeys.
+        # Fresh statistics first: planned on the empty tables' figures, the
+        # linking UPDATE searches every row for every row.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         Assessment.objects.filter(organisation__area=self.area).link_baselines()
         Episode.objects.filter(organisation__area=self.area).refresh_journeys()
