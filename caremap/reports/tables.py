@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,9 +56,6 @@ UNITS = {
     "check-ups-reached": (gettext_lazy("Reached"), gettext_lazy("Due")),
 }
 DEFAULT_UNITS = (gettext_lazy("Met"), gettext_lazy("People"))
-# Measures that count people, so their small counts are hidden from
-# commissioners. Alerts and check-ups are about people too.
-PERSON_LEVEL = set(RATE_TITLES)
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class Filters:
     stance: str = ""
     pathway: str = ""
     breakdown: str = "successful-completion"
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def people_q(self, prefix=""):
         """People of the chosen segment and pathway."""
@@ -111,6 +109,8 @@ class ReportTable:
     summary: str = ""
     note: str = ""
     chart: object = None
+    # (label, link) for each file format, set by the view that shows it.
+    downloads: list = field(default_factory=list)
 
     def plain_rows(self):
         """Rows for a file: numbers as numbers, hidden cells as [c]."""
@@ -406,8 +406,12 @@ class Builder:
             titles.update({c.id: str(c.title) for c in definition.composites})
         rows = []
         changes = list(growth.domains) + ([growth.total] if growth.total else [])
+        everyone = growth.total.people if growth.total else 0
         for change in changes:
             hide = self.protect and is_small(change.people)
+            # A domain's count a few short of the total's would say how many
+            # people lack that score: the count is hidden, the mean is not.
+            short = self.protect and is_small(everyone - change.people)
             if hide:
                 rows.append(
                     [
@@ -420,7 +424,7 @@ class Builder:
             rows.append(
                 [
                     label(titles.get(change.key, change.key)),
-                    count_cell(change.people),
+                    count_cell(None if short else change.people),
                     _number_cell(change.mean, signed=True),
                     Cell(
                         None

@@ -339,3 +339,37 @@ def test_dashboard_queries_do_not_grow_with_people(
         )
     with django_assert_max_num_queries(30):
         client.get(area_url(world))
+
+
+def test_a_domain_count_a_few_short_of_the_total_is_hidden(world, sign_in, instruments):
+    from caremap.assessments.models import Assessment
+    from caremap.reports.tests.test_more_measures import at
+
+    version = instruments["recovery-capital-profile"]
+    today = timezone.localdate()
+    for n in range(7):
+        someone = person(world, f"S-{n}", born=datetime.date(1970, 1, 1) + n * DAY)
+        episode(someone, referred=today - 400 * DAY, started=today - 390 * DAY)
+        for days, total in ((300, 20), (20, 25)):
+            domains = {} if n < 2 else {"substance-use": {"score": 2.0 + n}}
+            Assessment.objects.create(
+                person=someone,
+                organisation=someone.organisation,
+                instrument=version,
+                status=Assessment.Status.SUBMITTED,
+                mode=Assessment.Mode.WITH_NAVIGATOR,
+                scores={"domains": domains, "composites": {"total": {"score": total}}},
+                started_at=at(today - days * DAY),
+                submitted_at=at(today - days * DAY),
+            )
+        Assessment.objects.filter(person=someone).link_baselines()
+    html = sign_in(world.cara).get(area_url(world, section="recovery-capital"))
+    table = tables_of(html.content.decode())["growth"]
+    counts = {
+        row.find("th").get_text(strip=True): row.select("td")[0]["data-count"]
+        for row in table.select("tbody tr")
+    }
+    # 7 with a total, 5 with a substance-use score: showing 5 would tell
+    # that 2 people have none.
+    assert counts["Overall recovery capital"] == "7"
+    assert counts["Alcohol and drug use"] == "hidden"
