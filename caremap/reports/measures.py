@@ -115,12 +115,17 @@ class Parts:
     among them, and the path from a row to its Person.
 
     Numerator and denominator are counted in one query, and a breakdown
-    (`grouped`) in one grouped query, whatever the number of groups."""
+    (`grouped`) in one grouped query, whatever the number of groups. With
+    `separate`, the numerator is counted in a query of its own: a condition
+    that is a subquery (has a referral, went to a group) is then a join the
+    database can plan once, where inside a count it would run once a row.
+    """
 
     rows: object
     met: Q
     who: object
     person: str
+    separate: bool = False
 
     @property
     def numerator(self):
@@ -131,6 +136,8 @@ class Parts:
         return self.rows
 
     def _counts(self):
+        if self.separate:
+            return {"total": Count(self.who, distinct=True)}
         return {
             "total": Count(self.who, distinct=True),
             "hit": Count(self.who, distinct=True, filter=self.met),
@@ -138,17 +145,34 @@ class Parts:
 
     def rate(self) -> Rate:
         got = self.rows.aggregate(**self._counts())
+        if self.separate:
+            got["hit"] = self.numerator.aggregate(hit=Count(self.who, distinct=True))[
+                "hit"
+            ]
         return Rate(got["hit"], got["total"])
 
     def grouped(self, expression) -> dict:
         """{category: (met, total)} for each value of `expression`."""
-        return {
-            row["category"]: (row["hit"], row["total"])
+        counted = {
+            row["category"]: (row.get("hit"), row["total"])
             for row in self.rows.annotate(category=expression)
             .values("category")
             .annotate(**self._counts())
             .order_by()
         }
+        if self.separate:
+            hits = {
+                row["category"]: row["hit"]
+                for row in self.numerator.annotate(category=expression)
+                .values("category")
+                .annotate(hit=Count(self.who, distinct=True))
+                .order_by()
+            }
+            counted = {
+                category: (hits.get(category, 0), total)
+                for category, (_hit, total) in counted.items()
+            }
+        return counted
 
     def narrowed(self, q: Q) -> Parts:
         return replace(self, rows=self.rows.filter(q))
@@ -515,7 +539,7 @@ def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
             )
         )
     )
-    return Parts(people, referred, "pk", "")
+    return Parts(people, referred, "pk", "", separate=True)
 
 
 def mutual_aid_referral(period, scope, substance_group=None) -> Rate:
@@ -536,7 +560,7 @@ def group_attendance_parts(period, scope, substance_group=None) -> Parts:
             )
         )
     )
-    return Parts(people, went, "pk", "")
+    return Parts(people, went, "pk", "", separate=True)
 
 
 def group_attendance(period, scope, substance_group=None) -> Rate:
@@ -597,7 +621,7 @@ def reviews_on_time_parts(period, scope, substance_group=None, *, today) -> Part
             )
         )
     )
-    return Parts(plans, on_time, "pk", "person__")
+    return Parts(plans, on_time, "pk", "person__", separate=True)
 
 
 def reviews_on_time(period, scope, substance_group=None, *, today) -> Rate:
