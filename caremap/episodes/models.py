@@ -246,6 +246,10 @@ class Episode(models.Model):
                 fields=["organisation", "ended_on"], name="episode_org_ended_idx"
             ),
             models.Index(fields=["person", "referred_on"], name="episode_person_idx"),
+            # Re-presentation: a return under the same key soon after an exit.
+            models.Index(
+                fields=["linkage_key", "referred_on"], name="episode_key_referred_idx"
+            ),
         ]
 
     def __str__(self):

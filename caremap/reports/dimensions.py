@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case, CharField, Value, When
 from django.db.models.functions import Lower, Trim
-from django.db.models.lookups import Exact
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from caremap.people.models import Person
@@ -38,14 +38,16 @@ class Dimension:
 
 
 def _gender_case(prefix):
-    # The gender as written, lower-cased and trimmed, is matched word by
-    # word: a lookup on an expression takes one value at a time.
+    # The gender as written, lower-cased and trimmed, against each list of
+    # words in one IN apiece.
     spoken = Lower(Trim(f"{prefix}gender"))
-    whens = [When(**{f"{prefix}gender": ""}, then=Value(NOT_RECORDED))]
-    for words, value in ((WOMEN, "women"), (MEN, "men")):
-        for word in words:
-            whens.append(When(Exact(spoken, Value(word)), then=Value(value)))
-    return Case(*whens, default=Value("another"), output_field=CharField())
+    return Case(
+        When(**{f"{prefix}gender": ""}, then=Value(NOT_RECORDED)),
+        When(In(spoken, list(WOMEN)), then=Value("women")),
+        When(In(spoken, list(MEN)), then=Value("men")),
+        default=Value("another"),
+        output_field=CharField(),
+    )
 
 
 def _age_band(prefix, on):

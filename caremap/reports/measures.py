@@ -216,16 +216,6 @@ class DaysBetween(Func):
         return f"({later[0]} - {earlier[0]})", [*later[1], *earlier[1]]
 
 
-def _journeyer():
-    """Episodes of the same human as the outer episode, as far as the
-    records can tell: the same person record, or the same linkage key (never
-    an empty one), in the same area."""
-    return (
-        Q(person=OuterRef("person"))
-        | (Q(linkage_key=OuterRef("linkage_key")) & ~Q(linkage_key=""))
-    ) & Q(organisation__area_id=OuterRef("organisation__area_id"))
-
-
 def _episode_who():
     """Who an episode belongs to, counted once across the area: the linkage
     key where there is one (so a move between services is one person), the
@@ -249,12 +239,17 @@ def in_treatment(period, scope, substance_group=None):
 
 def _represented():
     """Whether a new presentation followed the outer episode's exit within
-    REPRESENTATION_DAYS, anywhere in its area."""
+    REPRESENTATION_DAYS: by the same person record, or under the same
+    linkage key (never an empty one). Two subqueries, not one with an OR, so
+    each is a range on its own index. Both stay within the area: a person
+    record belongs to one organisation, and a key is made with the area's
+    own secret."""
     deadline = AddDays(OuterRef("ended_on"), REPRESENTATION_DAYS)
-    return Exists(
-        Episode.objects.filter(_journeyer()).filter(
-            referred_on__gt=OuterRef("ended_on"), referred_on__lte=deadline
-        )
+    returns = Episode.objects.filter(
+        referred_on__gt=OuterRef("ended_on"), referred_on__lte=deadline
+    )
+    return Exists(returns.filter(person=OuterRef("person"))) | Exists(
+        returns.filter(linkage_key=OuterRef("linkage_key")).exclude(linkage_key="")
     )
 
 
@@ -270,7 +265,7 @@ def successful_completion_parts(period, scope, substance_group=None) -> Parts:
             substance_group=Episode.SubstanceGroup.OPIATE,
             on_substitution_medication=True,
         )
-        & ~Q(_represented())
+        & ~_represented()
     )
     return Parts(treated, completed, _episode_who(), "person__")
 
@@ -460,7 +455,11 @@ def recovery_capital_growth(
         )
         for name, path in paths.items()
     }
-    got = _sums(rows.annotate(**changes).values(*paths), list(paths), "total" in paths)
+    got = _sums(
+        rows.annotate(**changes).values(*paths).order_by(),
+        list(paths),
+        "total" in paths,
+    )
 
     def change(name, key):
         return _summarise(key, *got[name])
