@@ -195,3 +195,33 @@ def test_people_have_plans_at_different_stages():
     today = timezone.localdate()
     assert plans.filter(review_due_on__lt=today).exists()
     assert plans.filter(review_due_on__gte=today).exists()
+
+
+@pytest.mark.django_db
+def test_both_audits_have_a_history_and_the_commissioner_sees_them(client):
+    from django.urls import reverse
+
+    from caremap.planaudits.models import PlanAudit
+    from caremap.selfaudits.models import SelfAudit
+
+    run_demo()
+    for organisation in Organisation.objects.all():
+        audits = SelfAudit.objects.filter(organisation=organisation)
+        completed = audits.filter(status=SelfAudit.Status.COMPLETED)
+        assert completed.count() >= 3
+        assert len({audit.period_start for audit in completed}) == completed.count()
+        assert audits.filter(status=SelfAudit.Status.DRAFT).exists()
+        plan_audits = PlanAudit.objects.filter(organisation=organisation)
+        assert {a.status for a in plan_audits} == {"open", "completed"}
+
+    client.force_login(User.objects.get(email="commissioner@demo.caremap.test"))
+    area = Area.objects.get()
+    side_by_side = client.get(reverse("selfaudits:area", args=[area.pk]))
+    assert side_by_side.status_code == 200
+    for organisation in Organisation.objects.all():
+        assert organisation.name in side_by_side.content.decode()
+    outcomes = client.get(reverse("reports:area", args=[area.pk]))
+    assert outcomes.status_code == 200
+    html = outcomes.content.decode()
+    for person in Person.objects.all():
+        assert f"{person.given_name} {person.family_name}" not in html
