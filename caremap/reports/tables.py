@@ -452,18 +452,15 @@ class Builder:
             "same": _("Stayed the same"),
             "worse": _("Got worse"),
         }
-        direction_rows = [
-            [
-                label(directions[k]),
-                count_cell(shown.counts[k] if shown else counts[k]),
-            ]
-            for k in counts
-        ]
+        total = shown.total if shown else sum(counts.values())
+        direction_rows = []
+        for k in counts:
+            count = shown.counts[k] if shown else counts[k]
+            direction_rows.append(
+                [label(directions[k]), count_cell(count), *rate_cells(count, total)]
+            )
         direction_rows.append(
-            [
-                label(_("Total")),
-                count_cell(shown.total if shown else sum(counts.values())),
-            ]
+            [label(_("Total")), count_cell(total), *rate_cells(total, total)]
         )
         return (
             ReportTable(
@@ -486,7 +483,7 @@ class Builder:
             ReportTable(
                 id="growth-direction",
                 title=_("Total recovery capital: who improved"),
-                columns=["", _("People")],
+                columns=["", _("People"), _("Share"), _("Confidence interval (95%)")],
                 rows=direction_rows,
             ),
         )
