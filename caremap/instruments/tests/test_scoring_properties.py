@@ -7,6 +7,7 @@ disagreement rather than being repeated on both sides.
 
 import itertools
 import math
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -618,9 +619,13 @@ def test_wellbeing_is_a_percentage(case):
             d for d in definition["domains"] if d["id"] == definition["wellbeing"]
         )
         low, high = domain["range"]
-        assert wellbeing.percentage == round(
-            (wellbeing.score - low) / (high - low) * 100
-        )
+        # The nearest whole percentage (within float error), and an exact
+        # half rounds up, as people expect (12.5 shows as 13; Python's
+        # round() would give 12).
+        exact = Fraction(wellbeing.score - low) / Fraction(high - low) * 100
+        assert abs(wellbeing.percentage - exact) <= Fraction(1, 2) + Fraction(1, 10**9)
+        if exact.denominator == 2:
+            assert wellbeing.percentage == exact + Fraction(1, 2)
 
 
 @PROPERTY_SETTINGS
