@@ -35,6 +35,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from caremap.assessments.models import Assessment
+from caremap.days import start_of
 from caremap.engagement.models import (
     Alert,
     Attendance,
@@ -63,10 +64,6 @@ class Finding:
     rule: str
     key: str
     facts: dict
-
-
-def _start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # Check-ups.
@@ -123,9 +120,7 @@ def not_in_touch(today, settings_by_org):
     )
     for organisation_id, settings in settings_by_org.items():
         # In touch on or after this day means not yet due.
-        cutoff = _start_of(
-            today - datetime.timedelta(days=settings.no_contact_days - 1)
-        )
+        cutoff = start_of(today - datetime.timedelta(days=settings.no_contact_days - 1))
         lapsed = people.filter(organisation_id=organisation_id).filter(
             Q(last_reached__lt=cutoff)
             | Q(last_reached__isnull=True, created_at__lt=cutoff)
@@ -199,7 +194,7 @@ def missed_groups(today, settings_by_org):
 
 def worrying_check_ins(today, settings_by_org):
     wanted = [pk for pk, s in settings_by_org.items() if s.worrying_check_in]
-    since = _start_of(today) - CHECK_INS_WITHIN
+    since = start_of(today) - CHECK_INS_WITHIN
     check_ins = Assessment.objects.submitted().filter(
         instrument__key=CHECK_IN_INSTRUMENT,
         submitted_at__gte=since,

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.careplans import sources, validation
 from caremap.careplans.models import Action, CarePlan, Goal, Resource, Review, Strength
+from caremap.days import start_of
 
 # The audit's own standard, the same for every organisation: a plan looked at
 # less often than this has gone quiet, whatever the local review interval.
@@ -118,10 +119,6 @@ def _every_current_goal(failing):
     return Exists(_current_goals()) & ~Exists(_current_goals().filter(failing))
 
 
-def _start_of(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def conditions(today):
     """Each indicator as a boolean expression over a CarePlan row."""
     since = today - datetime.timedelta(days=REVIEW_WITHIN_DAYS)
@@ -141,7 +138,7 @@ def conditions(today):
         STRENGTHS_AND_RESOURCES: Exists(Strength.objects.filter(**on_current_goal))
         & Exists(Resource.objects.filter(**on_current_goal)),
         REVIEWED: Exists(Review.objects.filter(plan=OuterRef("pk"), held_on__gte=since))
-        | Q(created_at__gte=_start_of(since)),
+        | Q(created_at__gte=start_of(since)),
         AGREED: _every_current_goal(Q(person_agreed=False)),
     }
 

@@ -12,14 +12,8 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from caremap.reports.tables import HIDDEN
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
-
-
-def _heading(table, context):
-    return [table.title, *context]
 
 
 def filename(table, context_name, period, extension):
@@ -29,7 +23,7 @@ def filename(table, context_name, period, extension):
     )
 
 
-def as_csv(table, *, name, notes) -> bytes:
+def as_csv(table, *, notes) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([table.title])
@@ -42,7 +36,7 @@ def as_csv(table, *, name, notes) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def as_xlsx(table, *, name, notes) -> bytes:
+def as_xlsx(table, *, notes) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.id[:31]
@@ -63,15 +57,12 @@ def as_xlsx(table, *, name, notes) -> bytes:
 
 def response(table, fmt, *, name, period, notes):
     if fmt == "xlsx":
-        content, content_type = as_xlsx(table, name=name, notes=notes), XLSX
+        content, content_type = as_xlsx(table, notes=notes), XLSX
     else:
-        content = as_csv(table, name=name, notes=notes)
+        content = as_csv(table, notes=notes)
         content_type = "text/csv; charset=utf-8"
     reply = HttpResponse(content, content_type=content_type)
     reply["Content-Disposition"] = (
         f'attachment; filename="{filename(table, name, period, fmt)}"'
     )
     return reply
-
-
-__all__ = ["FORMATS", "HIDDEN", "response"]

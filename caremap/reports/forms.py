@@ -97,9 +97,12 @@ class FilterForm(Form):
         ]
 
     def value(self, name, default=""):
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data.get(name) or default
-        return default
+        """A filter's chosen value, or its default when it was not chosen or
+        is no longer offered: one stale choice does not reset the others."""
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        return self.cleaned_data.get(name) or default
 
     def filters(self) -> Filters:
         chosen = self.value("period", self.offered[0][0])

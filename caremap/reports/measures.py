@@ -3,18 +3,19 @@
 database. The definitions are written out in docs/measures.md, which a test
 keeps in step with `MEASURES` below.
 
-A rate measure is built from `Parts`: the rows of its numerator and of its
-denominator, and how to count distinct people among them. Keeping the parts
-apart from the counting lets the same definition be counted whole, broken
-down by gender, age band or ethnic group (`breakdown`), or listed person by
-person for a manager (`people_behind`).
+A rate measure is built from `Parts`: the rows of its denominator, the
+condition that puts a row in its numerator, and how to count distinct
+people among them. Keeping the parts apart from the counting lets the same
+definition be counted whole, grouped (by substance group, gender, age band
+or ethnic group: see tables.py), or listed person by person for a manager
+(views.people_behind).
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import (
@@ -35,10 +36,10 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Least
-from django.utils import timezone
 
 from caremap.assessments.models import Assessment
 from caremap.careplans.models import CarePlan, Review
+from caremap.days import span, start_of
 from caremap.directory.models import Listing
 from caremap.engagement.models import Alert, Attendance, CheckUp
 from caremap.episodes.models import REPRESENTATION_DAYS, Episode
@@ -58,20 +59,6 @@ RECOVERY_CAPITAL = "recovery-capital-profile"
 COMMUNITY_KINDS = (Listing.Kind.MUTUAL_AID, Listing.Kind.PEER_LED)
 
 
-def midnight(day):
-    """The moment `day` begins, locally. Timestamps are compared with
-    moments as they are stored: converting every row to a date would defeat
-    the indexes (and on SQLite call Python once a row)."""
-    return datetime.datetime.combine(
-        day, datetime.time(), tzinfo=timezone.get_current_timezone()
-    )
-
-
-def moments(period):
-    """The period as [start, end) in time, midnight to midnight."""
-    return midnight(period.start), midnight(period.end + datetime.timedelta(days=1))
-
-
 @dataclass(frozen=True)
 class Period:
     start: datetime.date
@@ -80,6 +67,10 @@ class Period:
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError("a period cannot end before it starts")
+
+    def moments(self):
+        """The period as [start, end) moments, for stored timestamps."""
+        return span(self.start, self.end)
 
     def to(self, today: datetime.date) -> datetime.date:
         """The period's last day, or `today` if the period has not ended."""
@@ -135,44 +126,45 @@ class Parts:
     def denominator(self):
         return self.rows
 
-    def _counts(self):
-        if self.separate:
-            return {"total": Count(self.who, distinct=True)}
-        return {
-            "total": Count(self.who, distinct=True),
-            "hit": Count(self.who, distinct=True, filter=self.met),
-        }
+    def _distinct(self):
+        return Count(self.who, distinct=True)
 
     def rate(self) -> Rate:
-        got = self.rows.aggregate(**self._counts())
         if self.separate:
-            got["hit"] = self.numerator.aggregate(hit=Count(self.who, distinct=True))[
-                "hit"
-            ]
+            return Rate(
+                self.numerator.aggregate(n=self._distinct())["n"],
+                self.rows.aggregate(n=self._distinct())["n"],
+            )
+        got = self.rows.aggregate(
+            hit=Count(self.who, distinct=True, filter=self.met),
+            total=self._distinct(),
+        )
         return Rate(got["hit"], got["total"])
 
     def grouped(self, expression) -> dict:
         """{category: (met, total)} for each value of `expression`."""
-        counted = {
-            row["category"]: (row.get("hit"), row["total"])
-            for row in self.rows.annotate(category=expression)
-            .values("category")
-            .annotate(**self._counts())
-            .order_by()
-        }
-        if self.separate:
-            hits = {
-                row["category"]: row["hit"]
-                for row in self.numerator.annotate(category=expression)
+
+        def by_category(rows, **counts):
+            return {
+                row.pop("category"): row
+                for row in rows.annotate(category=expression)
                 .values("category")
-                .annotate(hit=Count(self.who, distinct=True))
+                .annotate(**counts)
                 .order_by()
             }
-            counted = {
-                category: (hits.get(category, 0), total)
-                for category, (_hit, total) in counted.items()
-            }
-        return counted
+
+        if not self.separate:
+            counted = by_category(
+                self.rows,
+                hit=Count(self.who, distinct=True, filter=self.met),
+                total=self._distinct(),
+            )
+            return {key: (row["hit"], row["total"]) for key, row in counted.items()}
+        hits = by_category(self.numerator, n=self._distinct())
+        totals = by_category(self.rows, n=self._distinct())
+        return {
+            key: (hits.get(key, {"n": 0})["n"], row["n"]) for key, row in totals.items()
+        }
 
     def narrowed(self, q: Q) -> Parts:
         return replace(self, rows=self.rows.filter(q))
@@ -376,6 +368,8 @@ class Growth:
     improved: int
     same: int
     worse: int
+    # The name of each domain and composite, in the instrument's words.
+    titles: dict = field(default_factory=dict)
 
     @property
     def people(self) -> int:
@@ -392,7 +386,7 @@ def follow_ups(
     people = cohort(period, scope, substance_group)
     if where:
         people = people.filter(where)
-    start, end = moments(period)
+    start, end = period.moments()
     return submitted.filter(
         person__in=people,
         baseline__isnull=False,
@@ -434,8 +428,8 @@ def recovery_capital_growth(
     the latest in the period: mean change per domain and in the total, and
     how many improved, stayed the same or got worse on the total.
 
-    One aggregate query: each score's change is an annotation, and its
-    count, sum and sum of squares give the mean and the spread without
+    One aggregate query: each score's change is a column of a subquery, and
+    its count, sum and sum of squares give the mean and the spread without
     fetching a row."""
     from caremap.instruments.models import InstrumentVersion
 
@@ -443,6 +437,8 @@ def recovery_capital_growth(
     if version is None:
         return Growth(instrument, [], None, 0, 0, 0)
     definition = version.instrument
+    titles = {d.id: str(d.title) for d in definition.domains}
+    titles.update({c.id: str(c.title) for c in definition.composites})
     paths = {f"d{i}": ("d", d.id) for i, d in enumerate(definition.domains)}
     total_id = _total_composite(definition)
     if total_id:
@@ -466,12 +462,13 @@ def recovery_capital_growth(
 
     domains = [change(f"d{i}", d.id) for i, d in enumerate(definition.domains)]
     if not total_id:
-        return Growth(instrument, domains, None, 0, 0, 0)
+        return Growth(instrument, domains, None, 0, 0, 0, titles)
     return Growth(
         instrument,
         domains,
         change("total", total_id),
         *got["directions"],
+        titles,
     )
 
 
@@ -528,13 +525,14 @@ def _total_composite(definition):
 
 def mutual_aid_referral_parts(period, scope, substance_group=None) -> Parts:
     people = cohort(period, scope, substance_group)
+    start, end = period.moments()
     referred = Q(
         Exists(
             Referral.objects.filter(
                 person=OuterRef("pk"),
                 service__listing__kind__in=COMMUNITY_KINDS,
-                created_at__gte=moments(period)[0],
-                created_at__lt=moments(period)[1],
+                created_at__gte=start,
+                created_at__lt=end,
             )
         )
     )
@@ -608,12 +606,12 @@ def peer_led_groups(period, scope, substance_group=None) -> Groups:
 def reviews_on_time_parts(period, scope, substance_group=None, *, today) -> Parts:
     day = period.to(today)
     plans = CarePlan.objects.filter(scope.q(), status=CarePlan.Status.ACTIVE).filter(
-        created_at__lt=midnight(day + datetime.timedelta(days=1))
+        created_at__lt=start_of(day + datetime.timedelta(days=1))
     )
     if substance_group:
         plans = plans.filter(person__in=cohort(period, scope, substance_group))
     since = day - datetime.timedelta(days=REVIEW_DAYS)
-    on_time = Q(created_at__gte=midnight(since)) | Q(
+    on_time = Q(created_at__gte=start_of(since)) | Q(
         Exists(
             Review.objects.filter(
                 plan=OuterRef("pk"), held_on__gte=since, held_on__lte=day
@@ -630,8 +628,9 @@ def reviews_on_time(period, scope, substance_group=None, *, today) -> Rate:
 
 
 def alerts_resolved_parts(period, scope, substance_group=None) -> Parts:
+    start, end = period.moments()
     raised = Alert.objects.filter(scope.q()).filter(
-        raised_at__gte=moments(period)[0], raised_at__lt=moments(period)[1]
+        raised_at__gte=start, raised_at__lt=end
     )
     if substance_group:
         raised = raised.filter(person__in=cohort(period, scope, substance_group))

@@ -157,6 +157,7 @@ class Builder:
         # the people behind a count, for managers; None for commissioners.
         self.link = link
         self._grouped = {}
+        self._tables = {}
 
     def _by_group(self, measure, parts):
         """A measure's counts per substance group, counted once per page."""
@@ -169,7 +170,7 @@ class Builder:
             return ""
         return self.link(measure, part, group, dimension, value)
 
-    def _rate_table(self, table_id, title, measure, labels, counts, *, key):
+    def _rate_table(self, table_id, title, measure, labels, counts, *, key, chart=True):
         """A table of rates, one row per label: (met, total) counts,
         protected together so no row's hidden count can be worked out from
         the others or the totals."""
@@ -201,7 +202,7 @@ class Builder:
                     *rate_cells(met, total),
                 ]
             )
-            if met is not None and total:
+            if chart and met is not None and total:
                 rate = Rate(met, total)
                 low, high = rate.interval
                 chart_rows.append(
@@ -267,6 +268,11 @@ class Builder:
         }
 
     def by_substance_group(self, measure, table_id):
+        if table_id not in self._tables:
+            self._tables[table_id] = self._by_substance_group(measure, table_id)
+        return self._tables[table_id]
+
+    def _by_substance_group(self, measure, table_id):
         groups = (
             [self.filters.substance_group]
             if self.filters.substance_group
@@ -298,15 +304,16 @@ class Builder:
         for measure in ids:
             rate = self.filters.parts(measure).rate()
             table = self._rate_table(
-                "x",
+                measure,
                 "",
                 measure,
                 {measure: RATE_TITLES[measure]},
                 {measure: (rate.numerator, rate.denominator)},
                 key=lambda _k: {},
+                chart=False,
             )
             row = table.rows[0]
-            met_label, total_label = UNITS.get(measure, DEFAULT_UNITS)
+            total_label = UNITS.get(measure, DEFAULT_UNITS)[1]
             row[1].text = f"{row[1].text} {str(total_label).lower()}"
             rows.append(row)
         return ReportTable(
@@ -345,44 +352,36 @@ class Builder:
         )
 
     def waits(self):
-        """The median wait per substance group. A median of fewer than five
-        starts describes those few people, so it is hidden from
-        commissioners along with the starts it comes from."""
+        """The median wait per substance group, beside the starts shown in
+        the waiting-times table. Where that table hides a group's starts
+        (too few, or to protect another count), the median is hidden too: a
+        median of a few starts describes those people."""
         groups = (
             [self.filters.substance_group]
             if self.filters.substance_group
             else list(Episode.SubstanceGroup.values)
         )
+        starts = self.by_substance_group("waiting-times", "waiting-times")
         parts = self.filters.parts("waiting-times")
-        counted = self._by_group("waiting-times", parts)
         rows = []
-        for group in groups:
-            total = counted.get(group, (0, 0))[1]
-            small = self.protect and is_small(total)
-            median = (
-                None
-                if small
-                else measures.median_wait(
-                    parts.rows.filter(substance_group=group), total
+        for group, shown in zip(groups, starts.rows, strict=True):
+            starts_cell = shown[1]
+            if starts_cell.hidden:
+                median_cell = Cell(None, HIDDEN, hidden=True)
+            else:
+                median = measures.median_wait(
+                    parts.rows.filter(substance_group=group), starts_cell.value
                 )
-            )
-            rows.append(
-                [
-                    label(Episode.SubstanceGroup(group).label),
-                    count_cell(None if small else total),
-                    Cell(None, HIDDEN, hidden=True)
-                    if small
-                    else Cell(
-                        median,
-                        "–" if median is None else number_format(median, 1),
-                    ),
-                ]
-            )
+                median_cell = Cell(
+                    median, "–" if median is None else number_format(median, 1)
+                )
+            rows.append([label(Episode.SubstanceGroup(group).label), median_cell])
         return ReportTable(
             id="median-wait",
             title=_("Median wait from referral to first intervention"),
-            columns=["", _("Starts"), _("Median wait (days)")],
+            columns=["", _("Median wait (days)")],
             rows=rows,
+            note=_("The number of starts is in the waiting-times table above."),
         )
 
     def growth(self):
@@ -392,18 +391,7 @@ class Builder:
             self.filters.substance_group or None,
             where=self.filters.people_q(),
         )
-        from caremap.instruments.models import InstrumentVersion
-
-        version = (
-            InstrumentVersion.objects.filter(key=growth.instrument)
-            .order_by("-pk")
-            .first()
-        )
-        titles = {}
-        if version is not None:
-            definition = version.instrument
-            titles = {d.id: str(d.title) for d in definition.domains}
-            titles.update({c.id: str(c.title) for c in definition.composites})
+        titles = growth.titles
         rows = []
         changes = list(growth.domains) + ([growth.total] if growth.total else [])
         everyone = growth.total.people if growth.total else 0

@@ -317,11 +317,18 @@ def test_a_people_list_needs_a_known_measure(world, sign_in):
     assert client.get(f"{url}?measure=retention&part=all").status_code == 404
 
 
-def test_a_stale_filter_falls_back_and_says_so(world, sign_in, cohort):
+def test_a_stale_filter_falls_back_and_says_so_keeping_the_others(
+    world, sign_in, cohort
+):
     client = sign_in(world.cara)
-    response = client.get(area_url(world, period="1999-01-01_1999-03-31"))
+    response = client.get(
+        area_url(world, period="1999-01-01_1999-03-31", substance_group="alcohol")
+    )
     assert response.status_code == 200
-    assert "govuk-error-summary" in response.content.decode()
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    rows = tables_of(html)["retention"].select("tbody tr")
+    assert [row.find("th").get_text(strip=True) for row in rows] == ["Alcohol only"]
 
 
 def test_dashboard_queries_do_not_grow_with_people(
@@ -373,3 +380,12 @@ def test_a_domain_count_a_few_short_of_the_total_is_hidden(world, sign_in, instr
     # that 2 people have none.
     assert counts["Overall recovery capital"] == "7"
     assert counts["Alcohol and drug use"] == "hidden"
+
+
+def test_a_median_wait_is_hidden_wherever_its_starts_are(world, sign_in, cohort):
+    tables = tables_of(sign_in(world.cara).get(area_url(world)).content.decode())
+    starts = [row.select("td")[0] for row in tables["waiting-times"].select("tbody tr")]
+    medians = [row.select("td")[0] for row in tables["median-wait"].select("tbody tr")]
+    hidden = [cell["data-count"] == "hidden" for cell in starts]
+    assert any(hidden), "the cohort should have a group too small to show"
+    assert [m.get_text(strip=True) == "[c]" for m in medians] == hidden

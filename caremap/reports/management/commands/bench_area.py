@@ -20,20 +20,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from caremap.management.commands.bench import BACKEND, Rollback
 from caremap.people.models import Person
 from caremap.reports import measures
 from caremap.reports.synthetic import seed_area
 from caremap.reports.tables import SECTIONS
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Targets from the reports issue; measured here, never asserted in tests.
 PERSON_PAGE_P95_MS = 100
 DASHBOARD_P95_MS = 1000
 KPI_RATIO = 3
-
-
-class Rollback(Exception):
-    pass
 
 
 def percentiles(timings):
