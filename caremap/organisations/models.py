@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,14 @@ class Area(models.Model):
     """A commissioning area, such as an Area Planning Board or a county."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    require_two_step = models.BooleanField(
+        _("require two-step verification for managers"),
+        default=False,
+        help_text=_(
+            "Managers of this area's organisations must confirm each sign-in "
+            "with a code from an authenticator app."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -207,3 +216,92 @@ class Membership(models.Model):
             raise ValidationError(
                 {"team": _("Choose a team in the same organisation.")}
             )
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Invitations that can still be accepted."""
+        now = now or timezone.now()
+        return self.filter(
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=now,
+        )
+
+
+class Invitation(models.Model):
+    """An offer of a role in an organisation, made by one of its managers to
+    an email address. Nothing about any account at that address is shown to
+    the manager: the role starts only when the holder of the address accepts.
+    The link's token is kept only as a hash."""
+
+    ROLES = ("navigator", "manager")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    email = models.EmailField(_("email address"))
+    # As the manager typed it; used only to name a new account.
+    full_name = models.CharField(_("full name"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_role_is_person_level",
+                condition=Q(role__in=["navigator", "manager"]),
+            ),
+            models.CheckConstraint(
+                name="invitation_team_only_for_navigators",
+                condition=Q(team__isnull=True) | Q(role="navigator"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def is_open(self):
+        return (
+            self.accepted_at is None
+            and self.declined_at is None
+            and self.cancelled_at is None
+            and self.expires_at > timezone.now()
+        )
