@@ -215,7 +215,9 @@ class DatePartsField(forms.Field):
             )
         try:
             return datetime.date(year, month, day)
-        except ValueError:
+        # A day or month of thirty digits overflows a C int rather than
+        # failing the range check; either way it is not a real date.
+        except (ValueError, OverflowError):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"label": label}
             ) from None
