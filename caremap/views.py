@@ -6,14 +6,14 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
+from caremap.http import allow
 from caremap.organisations.landing import landing_sections
 
 logger = logging.getLogger("caremap.health")
 
 
-@require_GET
+@allow("GET")
 @never_cache
 def healthz(request):
     """For load balancers and monitors: 200 when the app can reach its
@@ -28,6 +28,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@allow("GET")
 @login_required
 def home(request):
     """Each role's landing page. A user with several roles sees a section for each."""
@@ -36,10 +37,12 @@ def home(request):
     )
 
 
+@allow("GET")
 def privacy_notice(request):
     return render(request, "caremap/privacy_notice.html")
 
 
+@allow("GET")
 def accessibility_statement(request):
     return render(request, "caremap/accessibility_statement.html")
 

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from caremap.accounts import drafts
 from caremap.assessments import actions, profile
 from caremap.assessments.forms import InstrumentChoiceForm, SectionForm
 from caremap.assessments.models import Assessment, SelfCompletionLink
+from caremap.http import allow
 from caremap.instruments import fhir
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -80,6 +80,7 @@ class Flow:
 # Navigator journey -----------------------------------------------------
 
 
+@allow("GET")
 @login_required
 def person_assessments(request, pk):
     person = get_person_for_user(request, pk)
@@ -106,6 +107,7 @@ def person_assessments(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def assessment_start(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
@@ -126,6 +128,7 @@ def assessment_start(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def link_issue(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
@@ -149,6 +152,7 @@ def link_issue(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def link_show(request, pk, link_pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
@@ -172,8 +176,8 @@ def link_show(request, pk, link_pk):
     )
 
 
+@allow("POST")
 @login_required
-@require_POST
 def link_revoke(request, pk, link_pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
     link = SelfCompletionLink.objects.filter(pk=link_pk, person=person).first()
@@ -207,6 +211,7 @@ def _navigator_flow(request, pk, *, perm="people.view_person"):
     return Flow(assessment=assessment, by=request.user)
 
 
+@allow("GET")
 @login_required
 def assessment(request, pk):
     flow = _navigator_flow(request, pk)
@@ -217,30 +222,35 @@ def assessment(request, pk):
     return _tasks(request, flow)
 
 
+@allow("GET", "POST")
 @login_required
 def section(request, pk, section_id):
     flow = _navigator_flow(request, pk, perm="people.change_person")
     return _section(request, flow, section_id)
 
 
+@allow("GET", "POST")
 @login_required
 def check(request, pk):
     flow = _navigator_flow(request, pk, perm="people.change_person")
     return _check(request, flow)
 
 
+@allow("GET")
 @login_required
 def profile_page(request, pk):
     flow = _navigator_flow(request, pk)
     return _profile(request, flow)
 
 
+@allow("GET")
 @login_required
 def profile_pdf(request, pk):
     flow = _navigator_flow(request, pk)
     return _pdf(request, flow)
 
 
+@allow("GET")
 @login_required
 def questionnaire_response(request, pk):
     flow = _navigator_flow(request, pk)
@@ -312,24 +322,28 @@ def _self_flow(request, token):
     return Flow(assessment=assessment, by=None, token=token, link=link), None
 
 
+@allow("GET")
 @never_cache
 def self_start(request, token):
     flow, refusal = _self_flow(request, token)
     return refusal or _tasks(request, flow)
 
 
+@allow("GET", "POST")
 @never_cache
 def self_section(request, token, section_id):
     flow, refusal = _self_flow(request, token)
     return refusal or _section(request, flow, section_id)
 
 
+@allow("GET", "POST")
 @never_cache
 def self_check(request, token):
     flow, refusal = _self_flow(request, token)
     return refusal or _check(request, flow)
 
 
+@allow("GET")
 @never_cache
 def self_done(request, token):
     flow, refusal = _self_flow(request, token)
@@ -340,6 +354,7 @@ def self_done(request, token):
     return _profile(request, flow)
 
 
+@allow("GET")
 @never_cache
 def self_pdf(request, token):
     flow, refusal = _self_flow(request, token)

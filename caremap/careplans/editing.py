@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
@@ -51,6 +50,7 @@ from caremap.careplans.permissions import (
 )
 from caremap.directory import vocabulary
 from caremap.directory.models import Listing
+from caremap.http import allow
 from caremap.instruments.models import InstrumentVersion
 from caremap.people.permissions import CHANGE, refuse_missing
 
@@ -309,8 +309,8 @@ def _goal_initial(goal):
     }
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def goal_add(request, pk):
     plan = get_plan_for_user(request, pk, perm=CHANGE)
     if refused := _closed(request, plan):
@@ -354,8 +354,8 @@ def goal_add(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def goal_edit(request, pk):
     goal = get_goal_for_user(request, pk, perm=CHANGE)
     plan = goal.plan
@@ -400,8 +400,8 @@ def _step_initial(step):
     }
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def action_add(request, pk):
     goal = get_goal_for_user(request, pk, perm=CHANGE)
     plan = goal.plan
@@ -428,8 +428,8 @@ def action_add(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     step = get_action_for_user(request, pk, perm=CHANGE)
     goal = step.goal
@@ -489,8 +489,8 @@ def _profile_strengths(person):
     ]
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def strength_add(request, pk):
     goal = get_goal_for_user(request, pk, perm=CHANGE)
     plan = goal.plan
@@ -521,8 +521,8 @@ def strength_add(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def resource_add(request, pk):
     goal = get_goal_for_user(request, pk, perm=CHANGE)
     plan = goal.plan
@@ -555,8 +555,8 @@ def resource_add(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def barrier_add(request, pk):
     goal = get_goal_for_user(request, pk, perm=CHANGE)
     plan = goal.plan
@@ -585,8 +585,8 @@ def barrier_add(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def barrier_edit(request, pk):
     barrier = get_barrier_for_user(request, pk, perm=CHANGE)
     goal = barrier.goal
@@ -626,8 +626,8 @@ def barrier_edit(request, pk):
 # Removing.
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def item_remove(request, pk, kind):
     """Ask first, then remove: GET is the question, POST the answer."""
     if kind not in REMOVABLE:

@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
@@ -24,6 +23,7 @@ from caremap.careplans.editing import _closed, _current_revision, describe, plan
 from caremap.careplans.models import Action, Goal
 from caremap.careplans.permissions import get_plan_for_user
 from caremap.careplans.review_forms import NO, NONE_YET, CompareForm, ReviewForm
+from caremap.http import allow
 from caremap.people.permissions import CHANGE
 
 # How far back an assessment can be and still count as taken for a review.
@@ -73,8 +73,8 @@ def _changes_since(plan, revision):
     return list(plan.changes.filter(revision__gt=int(revision)).select_related("by"))
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def review(request, pk):
     plan = get_plan_for_user(request, pk, perm=CHANGE)
     if refused := _closed(request, plan):
@@ -149,6 +149,7 @@ def _versions(plan):
     ).order_by("-number")
 
 
+@allow("GET")
 @login_required
 def history(request, pk):
     plan = get_plan_for_user(request, pk)
@@ -175,6 +176,7 @@ def history(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def compare(request, pk):
     plan = get_plan_for_user(request, pk)
@@ -200,6 +202,7 @@ def compare(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def version(request, pk, number):
     plan = get_plan_for_user(request, pk)

@@ -25,6 +25,7 @@ from caremap.careplans.models import (
 )
 from caremap.careplans.permissions import get_goal_for_user, get_plan_for_user
 from caremap.forms import Form as GovukForm
+from caremap.http import allow
 from caremap.organisations.permissions import get_organisation_for_user
 from caremap.organisations.rules import person_level_organisation_ids
 from caremap.people.permissions import CHANGE, get_person_for_user
@@ -38,6 +39,7 @@ GROUPS = [
 ]
 
 
+@allow("GET")
 @login_required
 def suggestions(request, pk):
     """The goals an assessment's profile suggests, best first, each with why
@@ -119,6 +121,7 @@ def _latest_assessment(person):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def person_plan(request, person_pk):
     """A person's active plan. Without one, a page to start it; starting it
@@ -153,6 +156,7 @@ def person_plan(request, person_pk):
     )
 
 
+@allow("GET")
 @login_required
 def plan(request, pk):
     checked = get_plan_for_user(request, pk)
@@ -204,6 +208,7 @@ def _capitals_and_needs(person):
     return capitals, needs
 
 
+@allow("GET")
 @login_required
 def plan_map(request, pk):
     plan = get_plan_for_user(request, pk)
@@ -222,6 +227,7 @@ def plan_map(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def goal_map(request, pk):
     checked = get_goal_for_user(request, pk)
@@ -246,6 +252,7 @@ def goal_map(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def plan_pdf(request, pk):
     """The plan to take away: the goals written out, the care-planning map,
@@ -305,6 +312,7 @@ class PlanSettingsForm(GovukForm):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def plan_settings(request, pk):
     """A manager sets how often the organisation's plans are reviewed."""

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from caremap.directory import hsds
 from caremap.directory.importing import models_by_table
 from caremap.directory.models import ApiToken, Organization, Service, Taxonomy
+from caremap.http import methods_for, options_response
 
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://docs.openreferral.org/en/latest/hsds/"
@@ -40,6 +41,7 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-store"
+ALLOWED = methods_for("GET")
 
 
 # Responses ---------------------------------------------------------------
@@ -73,9 +75,11 @@ def api_view(view):
     @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method == "OPTIONS":
+            return options_response(ALLOWED)
+        if request.method not in ALLOWED:
             response = _error(405, f"Method {request.method} is not allowed.")
-            response["Allow"] = "GET, HEAD"
+            response["Allow"] = ", ".join(ALLOWED)
             return response
         try:
             access = Access.for_request(request)
@@ -87,6 +91,9 @@ def api_view(view):
             return response
         return _json(data, cache_control=access.cache_control)
 
+    # Refused as JSON rather than by caremap.http.allow, so API clients get
+    # a body they can read; the same list, for the test that every view has one.
+    wrapper.allowed_methods = ALLOWED
     return wrapper
 
 

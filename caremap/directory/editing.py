@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
 from caremap.directory import actions
@@ -28,6 +27,7 @@ from caremap.directory.forms import (
 )
 from caremap.directory.models import Listing, ListingTag, ServiceAtLocation
 from caremap.directory.rules import keeper_area_ids
+from caremap.http import allow
 from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership
 
@@ -279,8 +279,8 @@ def _edit_page(request, listing, areas):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def service_add(request):
     area_ids = keeper_area_ids(request.user)
     areas = [
@@ -293,8 +293,8 @@ def service_add(request):
     return _edit_page(request, None, areas)
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def service_edit(request, service_id):
     listing = _listing_for_editing(service_id)
     if not request.user.has_perm("directory.change_listing", listing):
@@ -302,8 +302,8 @@ def service_edit(request, service_id):
     return _edit_page(request, listing, [listing.area])
 
 
+@allow("POST")
 @login_required
-@require_POST
 def service_check(request, service_id):
     listing = get_object_or_404(
         Listing.objects.select_related("service"), service_id=service_id

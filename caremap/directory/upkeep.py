@@ -23,7 +23,6 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from caremap.directory import actions, rules
 from caremap.directory.models import (
@@ -40,6 +39,7 @@ from caremap.directory.upkeep_forms import (
     CommunityPeriodForm,
     DirectorySettingsForm,
 )
+from caremap.http import allow
 from caremap.organisations.models import Area
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
@@ -121,6 +121,7 @@ def _due_for_review(area, now):
     return listings, after_days
 
 
+@allow("GET")
 @login_required
 def review(request):
     choice = _choose_area(
@@ -153,6 +154,7 @@ def review(request):
 # Editors -----------------------------------------------------------------
 
 
+@allow("GET", "POST")
 @login_required
 def editors(request):
     choice = _choose_area(
@@ -190,6 +192,7 @@ def editors(request):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def editor_remove(request, pk):
     editor = get_object_or_404(
@@ -235,6 +238,7 @@ def _settings_choice(request):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def directory_settings(request):
     choice = _settings_choice(request)
@@ -275,6 +279,7 @@ def directory_settings(request):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def token_create(request):
     choice = _settings_choice(request)
@@ -316,6 +321,7 @@ def _settings_url_for(request, area):
     return f"{url}?{urlencode({'area': area.pk})}" if several else url
 
 
+@allow("GET")
 @login_required
 def token_created(request, pk):
     api_token = _token_for_commissioner(request, pk)
@@ -338,8 +344,8 @@ def token_created(request, pk):
     return response
 
 
+@allow("POST")
 @login_required
-@require_POST
 def token_revoke(request, pk):
     api_token = _token_for_commissioner(request, pk)
     if api_token.revoked_at is None:
@@ -562,6 +568,7 @@ def _period_form(request, today):
     return CommunityPeriodForm(request.GET if asked else None, today=today)
 
 
+@allow("GET")
 @login_required
 def community(request):
     choice = _community_choice(request)
@@ -592,6 +599,7 @@ def community(request):
     )
 
 
+@allow("GET")
 @login_required
 def community_csv(request, table):
     choice = _community_choice(request)

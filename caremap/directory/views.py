@@ -19,6 +19,7 @@ from caremap.directory import vocabulary
 from caremap.directory.models import Listing, Relationship
 from caremap.directory.presenting import Entry
 from caremap.directory.rules import staff_area_ids
+from caremap.http import allow
 from caremap.organisations.models import Area
 from caremap.organisations.rules import person_level_organisation_ids
 from caremap.referrals.models import Referral
@@ -49,6 +50,7 @@ def _chosen_area(request, areas):
     return next((a for a in areas if a.pk in mine), areas[0])
 
 
+@allow("GET")
 def search(request):
     areas = _areas(request.user)
     if not areas:
@@ -130,6 +132,7 @@ def _page_number(request):
         return 1
 
 
+@allow("GET")
 def service_detail(request, service_id):
     listing = (
         directory_search.detailed(Listing.objects.filter(service_id=service_id))

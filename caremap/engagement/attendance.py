@@ -14,7 +14,6 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.directory.models import Listing
@@ -28,6 +27,7 @@ from caremap.engagement.attendance_forms import (
     StopGoingForm,
 )
 from caremap.engagement.models import Attendance, GroupMembership
+from caremap.http import allow
 from caremap.people.models import Person
 from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
@@ -70,6 +70,7 @@ def groups_card(request, person, *, can_record=None):
     return {"current_groups": list(current), "can_record_groups": can_record}
 
 
+@allow("GET")
 @login_required
 def person_groups(request, person_pk):
     person = get_person_for_user(request, person_pk)
@@ -121,8 +122,8 @@ def _groups_url(person):
     return reverse("engagement:person-groups", args=[person.pk])
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def group_add(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     form = GroupMembershipForm(
@@ -178,8 +179,8 @@ def _membership(person, membership_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def group_change(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -210,8 +211,8 @@ def group_change(request, person_pk, membership_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def group_stop(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -245,8 +246,8 @@ def group_stop(request, person_pk, membership_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def attendance_record(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -313,6 +314,7 @@ def _on_registers(user):
     )
 
 
+@allow("GET")
 @login_required
 def register_choose(request):
     _may_take_registers(request)
@@ -364,8 +366,8 @@ def _day_from_query(request):
     return min(day, timezone.localdate())
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def register(request, service_id):
     _may_take_registers(request)
     memberships = _register_memberships(request.user, service_id)

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
 from caremap.engagement import actions, alerting
 from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
 from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
+from caremap.http import allow
 from caremap.organisations.permissions import get_organisation_for_user
 from caremap.people.models import Person
 from caremap.people.permissions import CHANGE, VIEW, get_person_for_user, refuse_missing
@@ -45,6 +45,7 @@ def get_check_up_for_user(request, pk, *, perm=VIEW):
     return check_up
 
 
+@allow("GET")
 @login_required
 def alert_list(request):
     if not request.user.has_perm("people.list_people"):
@@ -65,6 +66,7 @@ def alert_list(request):
     return render(request, "engagement/outreach/alert_list.html", {"page": page})
 
 
+@allow("GET")
 @login_required
 def alert_detail(request, pk):
     alert = get_alert_for_user(request, pk)
@@ -93,8 +95,8 @@ def alert_detail(request, pk):
     )
 
 
+@allow("POST")
 @login_required
-@require_POST
 def outreach_start(request, pk):
     alert = get_alert_for_user(request, pk, perm=CHANGE)
     if alert.person.do_not_contact:
@@ -109,8 +111,8 @@ def outreach_start(request, pk):
     return redirect("engagement:alert", pk=alert.pk)
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def alert_close(request, pk):
     alert = get_alert_for_user(request, pk, perm=CHANGE)
     if alert.closed_at is not None:
@@ -138,8 +140,8 @@ def alert_close(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def check_up_record(request, pk):
     check_up = get_check_up_for_user(request, pk, perm=CHANGE)
     person = check_up.episode.person
@@ -181,8 +183,8 @@ def check_up_record(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def engagement_settings(request, pk):
     """A manager sets the organisation's rules for staying connected."""
     organisation = get_organisation_for_user(request, pk)

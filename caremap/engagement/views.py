@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
 from caremap.engagement import actions
 from caremap.engagement.forms import ContactForm
 from caremap.engagement.models import Contact, OutreachTask
+from caremap.http import allow
 from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
@@ -21,6 +21,7 @@ from caremap.privacy.models import AuditEvent
 PAGE_SIZE = 25
 
 
+@allow("GET")
 @login_required
 def person_contacts(request, person_pk):
     person = get_person_for_user(request, person_pk)
@@ -47,8 +48,8 @@ def person_contacts(request, person_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def contact_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     task = _open_task(person, request.GET.get("task") or request.POST.get("task"))
@@ -88,8 +89,8 @@ def _open_task(person, pk):
     )
 
 
+@allow("POST")
 @login_required
-@require_POST
 def no_answer(request, person_pk):
     """One tap: a phone call just now that was not answered."""
     person = get_person_for_user(request, person_pk, perm=CHANGE)

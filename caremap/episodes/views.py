@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.engagement.alerting import schedule_check_ups
@@ -15,11 +14,13 @@ from caremap.episodes.continuity import Span, journeys
 from caremap.episodes.forms import EpisodeForm, ExitForm
 from caremap.episodes.models import Episode
 from caremap.episodes.permissions import get_episode_for_user
+from caremap.http import allow
 from caremap.people.permissions import CHANGE, get_person_for_user
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
 
+@allow("GET")
 @login_required
 def person_episodes(request, person_pk):
     person = get_person_for_user(request, person_pk)
@@ -62,6 +63,7 @@ def _journeys(episodes):
     ]
 
 
+@allow("GET")
 @login_required
 def episode_detail(request, pk):
     episode = get_episode_for_user(request, pk)
@@ -99,8 +101,8 @@ def episode_detail(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def episode_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     form = EpisodeForm(drafts.form_data(request))
@@ -119,8 +121,8 @@ def episode_create(request, person_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def episode_edit(request, pk):
     episode = get_episode_for_user(request, pk, perm=CHANGE)
     return _change(
@@ -132,8 +134,8 @@ def episode_edit(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def episode_exit(request, pk):
     episode = get_episode_for_user(request, pk, perm=CHANGE)
     response = _change(

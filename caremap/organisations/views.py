@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
+from caremap.http import allow
 from caremap.organisations import actions
 from caremap.organisations.forms import MemberForm, MembershipTeamForm, TeamForm
 from caremap.organisations.models import Membership
@@ -21,6 +21,7 @@ from caremap.people.models import Person
 from caremap.privacy.models import AuditEvent
 
 
+@allow("GET")
 @login_required
 def manage(request):
     """Managers land on their organisation; with several, on the first."""
@@ -30,6 +31,7 @@ def manage(request):
     return redirect("organisations:organisation-detail", pk=organisation_ids[0])
 
 
+@allow("GET")
 @login_required
 def organisation_detail(request, pk):
     organisation = get_organisation_for_user(request, pk)
@@ -58,8 +60,8 @@ def organisation_detail(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def team_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
     form = TeamForm(
@@ -86,8 +88,8 @@ def team_create(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def team_edit(request, pk, team_pk):
     team = get_team_for_user(request, pk, team_pk)
     organisation = team.organisation
@@ -111,8 +113,8 @@ def team_edit(request, pk, team_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def member_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
     data = drafts.form_data(request)
@@ -144,8 +146,8 @@ def member_create(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def member_edit(request, pk, membership_pk):
     membership = get_membership_for_user(request, pk, membership_pk)
     organisation = membership.organisation
@@ -173,8 +175,8 @@ def member_edit(request, pk, membership_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def member_remove(request, pk, membership_pk):
     membership = get_membership_for_user(request, pk, membership_pk)
     organisation = membership.organisation
@@ -201,6 +203,7 @@ def member_remove(request, pk, membership_pk):
     )
 
 
+@allow("GET")
 @login_required
 def organisation_audit(request, pk):
     organisation = get_organisation_for_user(request, pk)

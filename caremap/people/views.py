@@ -15,6 +15,7 @@ from caremap.accounts import drafts
 from caremap.engagement.attendance import groups_card
 from caremap.engagement.models import Contact
 from caremap.episodes.models import Episode
+from caremap.http import allow
 from caremap.organisations.models import Membership
 from caremap.people import actions
 from caremap.people.forms import (
@@ -33,6 +34,7 @@ from caremap.referrals.models import Referral
 PAGE_SIZE = 25
 
 
+@allow("GET")
 @login_required
 def person_list(request):
     if not request.user.has_perm("people.list_people"):
@@ -88,6 +90,7 @@ def _membership_for_new_person(user):
     return memberships[0]
 
 
+@allow("GET", "POST")
 @login_required
 def person_create(request):
     if not request.user.has_perm("people.add_person"):
@@ -120,6 +123,7 @@ def person_create(request):
     )
 
 
+@allow("GET")
 @login_required
 def person_detail(request, pk):
     person = get_person_for_user(request, pk)
@@ -146,6 +150,7 @@ def person_detail(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def person_stance(request, pk):
     """The person's stance now and its history; and, for those who may
@@ -219,6 +224,7 @@ def _referrals_card(person):
     }
 
 
+@allow("GET", "POST")
 @login_required
 def person_edit(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
@@ -242,6 +248,7 @@ def person_edit(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def person_status(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
@@ -258,6 +265,7 @@ def person_status(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def person_navigator(request, pk):
     person = get_person_for_user(request, pk, perm="people.assign_navigator")
@@ -278,6 +286,7 @@ def person_navigator(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def person_audit(request, pk):
     person = get_person_for_user(request, pk, perm="people.view_person_audit")

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
+from caremap.http import allow
 from caremap.organisations.models import Organisation
 from caremap.planaudits import actions, indicators, results
 from caremap.planaudits.forms import DrawForm, JudgementForm
@@ -68,6 +68,7 @@ def summary_of(total):
     }
 
 
+@allow("GET")
 @login_required
 def overview(request, organisation_pk):
     organisation = get_organisation_for_auditor(request, organisation_pk)
@@ -98,8 +99,8 @@ def overview(request, organisation_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def draw(request, organisation_pk):
     organisation = get_organisation_for_auditor(request, organisation_pk)
     available = len(actions.active_plan_ids(organisation))
@@ -134,6 +135,7 @@ def _overview_url(organisation):
     return reverse("planaudits:overview", args=[organisation.pk])
 
 
+@allow("GET")
 @login_required
 def audit_detail(request, organisation_pk, audit_pk):
     audit = get_audit_for_auditor(request, organisation_pk, audit_pk)
@@ -183,8 +185,8 @@ def _plan_summary(plan):
     }
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def item_form(request, organisation_pk, audit_pk, item_pk):
     audit = get_audit_for_auditor(request, organisation_pk, audit_pk)
     item = get_object_or_404(
@@ -244,6 +246,7 @@ def item_form(request, organisation_pk, audit_pk, item_pk):
     )
 
 
+@allow("GET")
 @login_required
 def audit_results(request, organisation_pk, audit_pk):
     audit = get_audit_for_auditor(request, organisation_pk, audit_pk)
@@ -269,8 +272,8 @@ def audit_results(request, organisation_pk, audit_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def complete(request, organisation_pk, audit_pk):
     audit = get_audit_for_auditor(request, organisation_pk, audit_pk)
     if not audit.is_open:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caremap.directory.models import Listing
+from caremap.http import allow
 from caremap.people.models import Person
 from caremap.people.permissions import get_person_for_user
 from caremap.privacy.audit import record
@@ -64,6 +65,7 @@ def _rating_of(referral):
         return None
 
 
+@allow("GET")
 @login_required
 def person_referrals(request, person_pk):
     person = get_person_for_user(request, person_pk, perm="referrals.view_referrals")
@@ -84,6 +86,7 @@ def person_referrals(request, person_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def referral_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm="referrals.make_referral")
@@ -135,6 +138,7 @@ def _service_picker(request, person, listings):
     )
 
 
+@allow("GET")
 @login_required
 def choose_person(request, service_id):
     if not request.user.has_perm("people.list_people"):
@@ -172,6 +176,7 @@ def choose_person(request, service_id):
     )
 
 
+@allow("GET")
 @login_required
 def referral_detail(request, pk):
     referral = get_referral_for_user(request, pk)
@@ -199,6 +204,7 @@ def referral_detail(request, pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
 def referral_update(request, pk):
     referral = get_referral_for_user(request, pk, perm="referrals.update_referral")
@@ -251,6 +257,7 @@ def _already_recorded(request, referral):
     return redirect(referral)
 
 
+@allow("GET", "POST")
 @login_required
 def referral_rate(request, pk):
     referral = get_referral_for_user(request, pk, perm="referrals.rate_referral")
@@ -281,6 +288,7 @@ def referral_rate(request, pk):
     )
 
 
+@allow("GET")
 @login_required
 def awaiting(request):
     if not request.user.has_perm("people.list_people"):

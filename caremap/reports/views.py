@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from caremap.directory.rules import commissioner_area_ids
+from caremap.http import allow
 from caremap.organisations.models import Area, Organisation
 from caremap.organisations.permissions import get_organisation_for_user
 from caremap.organisations.rules import managed_organisation_ids
@@ -30,6 +31,7 @@ from caremap.reports.tables import RATE_TITLES, SECTIONS, Builder
 FILTER_NAMES = ("period", "organisation", "substance_group", "stance", "pathway")
 
 
+@allow("GET")
 @login_required
 def reports_home(request):
     """Where the Reports link lands: the one dashboard a user has, or a
@@ -54,6 +56,7 @@ def reports_home(request):
     )
 
 
+@allow("GET")
 @login_required
 def area_dashboard(request, pk):
     area = get_object_or_404(Area, pk=pk)
@@ -65,6 +68,7 @@ def area_dashboard(request, pk):
     return _dashboard(request, form, filters, builder, area=area, name=area.name)
 
 
+@allow("GET")
 @login_required
 def organisation_dashboard(request, pk):
     organisation = get_organisation_for_user(request, pk)
@@ -165,6 +169,7 @@ def _dashboard(request, form, filters, builder, *, name, area=None, organisation
     )
 
 
+@allow("GET")
 @login_required
 def people_behind(request, pk):
     """The people counted in one number of an organisation's dashboard, for

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from caremap.accounts import drafts
+from caremap.http import allow
 from caremap.organisations.models import Area, Organisation
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
@@ -64,6 +64,7 @@ def _rows(audit, answers):
     return [(area, answers.get(area.key)) for area in audit.checklist.areas]
 
 
+@allow("GET")
 @login_required
 def audit_list(request, organisation_pk):
     organisation = get_organisation_for_user(request, organisation_pk)
@@ -86,8 +87,8 @@ def audit_list(request, organisation_pk):
     )
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def audit_start(request, organisation_pk):
     organisation = get_organisation_for_user(request, organisation_pk)
     start, end = last_full_quarter(timezone.localdate())
@@ -142,14 +143,15 @@ def _render_audit(request, audit, *, missing=None, status=200):
     )
 
 
+@allow("GET")
 @login_required
 def audit_detail(request, organisation_pk, pk):
     audit = get_audit_for_user(request, organisation_pk, pk)
     return _render_audit(request, audit)
 
 
+@allow("POST")
 @login_required
-@require_POST
 def audit_complete(request, organisation_pk, pk):
     audit = get_audit_for_user(request, organisation_pk, pk)
     try:
@@ -161,8 +163,8 @@ def audit_complete(request, organisation_pk, pk):
     return redirect(audit)
 
 
+@allow("POST")
 @login_required
-@require_POST
 def audit_reopen(request, organisation_pk, pk):
     audit = get_audit_for_user(request, organisation_pk, pk)
     actions.reopen_audit(audit, by=request.user)
@@ -176,8 +178,8 @@ def audit_reopen(request, organisation_pk, pk):
     return redirect(audit)
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def answer(request, organisation_pk, pk, area):
     audit = get_audit_for_user(request, organisation_pk, pk)
     item = audit.checklist.area(area)
@@ -262,6 +264,7 @@ def _get_file(request, organisation_pk, pk, file_pk):
     return evidence
 
 
+@allow("GET")
 @login_required
 def file_download(request, organisation_pk, pk, file_pk):
     evidence = _get_file(request, organisation_pk, pk, file_pk)
@@ -284,8 +287,8 @@ def file_download(request, organisation_pk, pk, file_pk):
     )
 
 
+@allow("POST")
 @login_required
-@require_POST
 def file_remove(request, organisation_pk, pk, file_pk):
     evidence = _get_file(request, organisation_pk, pk, file_pk)
     audit = evidence.answer.audit
@@ -307,6 +310,7 @@ def _ratings(audit):
     return {answer.area: answer.rating for answer in audit.answers.all()}
 
 
+@allow("GET")
 @login_required
 def audit_compare(request, organisation_pk):
     organisation = get_organisation_for_user(request, organisation_pk)
@@ -354,6 +358,7 @@ def audit_compare(request, organisation_pk):
     )
 
 
+@allow("GET")
 @login_required
 def area_overview(request, area_pk):
     area = get_area_for_user(request, area_pk)
@@ -413,6 +418,7 @@ def area_overview(request, area_pk):
     )
 
 
+@allow("GET")
 @login_required
 def area_audit(request, area_pk, pk):
     area = get_area_for_user(request, area_pk)
