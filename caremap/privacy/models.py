@@ -35,6 +35,11 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_OUT = "sign_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        LOCKED_OUT = "locked_out", _("Signing in paused")
+        PASSWORD_RESET_REQUESTED = "reset_requested", _("Asked for a new password")
+        PASSWORD_RESET = "password_reset", _("Set a new password")
+        TWO_STEP_ON = "two_step_on", _("Turned on two-step verification")
+        TWO_STEP_OFF = "two_step_off", _("Turned off two-step verification")
         SUBMIT = "submit", _("Submitted")
         EXPORT = "export", _("Exported")
 
