@@ -132,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: a locked-out sign-in must be refused before any password check.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "caremap.accounts.backends.PasswordBackend",
     "caremap.accounts.backends.AdministratorBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,6 +174,8 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, min
 # how long a self-completion link stays usable.
 DEFAULT_INSTRUMENT = env_str("DEFAULT_INSTRUMENT", "recovery-capital-profile")
 ASSESSMENT_LINK_DAYS = env_int("ASSESSMENT_LINK_DAYS", 7, minimum=1)
+# How long an invitation to join an organisation's staff can be accepted.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Directory searches measure distance in miles or kilometres.
 DIRECTORY_DISTANCE_UNIT = env_choice("DIRECTORY_DISTANCE_UNIT", "mi", ("mi", "km"))

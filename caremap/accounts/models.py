@@ -2,6 +2,8 @@ from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
     PermissionsMixin,
+    _user_has_module_perms,
+    _user_has_perm,
 )
 from django.db import models
 from django.utils import timezone
@@ -68,11 +70,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         fresh object each time, so this never goes stale across requests)."""
         from caremap.organisations.models import Membership
 
-        return list(
+        memberships = list(
             Membership.objects.filter(user=self).select_related(
                 "organisation__area", "area", "team"
             )
         )
+        if self.is_superuser or any(
+            m.role == Membership.Role.ADMINISTRATOR for m in memberships
+        ):
+            # Administrators never work with named people (decision 0016).
+            # Granting such a role to an administrator is refused, but should
+            # one exist all the same (a database edit, an old row), it gives
+            # nothing: every person-level check starts from this list.
+            memberships = [
+                m for m in memberships if m.role not in Membership.PERSON_LEVEL_ROLES
+            ]
+        return memberships
 
     def memberships_with_role(self, role):
         return [m for m in self.active_memberships if m.role == role]
@@ -84,6 +97,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or bool(
             self.memberships_with_role(Membership.Role.ADMINISTRATOR)
         )
+
+    def has_perm(self, perm, obj=None):
+        # PermissionsMixin answers True to everything for a superuser; here
+        # the superuser flag only opens the configuration pages (through
+        # AdministratorBackend), so every question goes to the backends.
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_perms(self, perm_list, obj=None):
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label):
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
     def is_staff(self):

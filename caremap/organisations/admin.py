@@ -6,6 +6,7 @@ from caremap.privacy.admin import AuditedModelAdmin
 
 @admin.register(Area)
 class AreaAdmin(AuditedModelAdmin):
+    list_display = ["name", "require_two_step"]
     search_fields = ["name"]
 
 
@@ -25,7 +26,18 @@ class TeamAdmin(AuditedModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
+    """Who holds which role. Model validation refuses a person-level role to
+    an administrator (and the reverse), whoever asks. Once a membership
+    exists only its team can change: moving it to another account, role or
+    organisation would be filed under one organisation only, so that is done
+    by removing it and adding another, each audited where it belongs."""
+
     list_display = ["user", "role", "organisation", "team", "area"]
     list_filter = ["role", "organisation", "area"]
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["user", "role", "organisation", "area"]

@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from caremap.accounts.models import User
 from caremap.forms import Form
 from caremap.organisations.models import Membership, Team
 
@@ -106,3 +109,50 @@ class MembershipTeamForm(Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = organisation.teams.all()
+
+
+class JoinForm(Form):
+    """For someone invited at an address with no account yet: their name and
+    a password, checked by the same rules as every password."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages={"required": _("Enter your full name")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        max_length=128,
+        help_text=_(
+            "Use at least 12 characters. A few unrelated words together make a "
+            "strong password that is easy to remember."
+        ),
+        error_messages={"required": _("Choose a password")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        max_length=128,
+        error_messages={"required": _("Type the password again")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords do not match"))
+        elif first:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

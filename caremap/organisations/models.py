@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -141,6 +143,9 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Roles that open named people's records.
+    PERSON_LEVEL_ROLES = frozenset({"navigator", "manager"})
+
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -194,6 +199,43 @@ class Membership(models.Model):
             return f"{self.user} — {self.get_role_display()}, {scope}"
         return f"{self.user} — {self.get_role_display()}"
 
+    @property
+    def is_person_level(self):
+        return self.role in self.PERSON_LEVEL_ROLES
+
+    def _check_separation_of_duties(self):
+        """An account administers or works with people, never both: an
+        administrator who could also hold a person-level role could give
+        themselves anyone's record (decision 0016)."""
+        if not self.user_id:
+            return
+        others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        if self.is_person_level and (
+            self.user.is_superuser
+            or others.filter(role=self.Role.ADMINISTRATOR).exists()
+        ):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "This account administers Caremap, so it cannot also work "
+                        "with people. Use a separate account for that work."
+                    )
+                }
+            )
+        if (
+            self.role == self.Role.ADMINISTRATOR
+            and others.filter(role__in=self.PERSON_LEVEL_ROLES).exists()
+        ):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "This account works with people, so it cannot also "
+                        "administer Caremap. Use a separate account for "
+                        "administration."
+                    )
+                }
+            )
+
     def clean(self):
         if (
             self.role in (self.Role.NAVIGATOR, self.Role.MANAGER)
@@ -208,6 +250,7 @@ class Membership(models.Model):
             )
         if self.role == self.Role.COMMISSIONER and not self.area_id:
             raise ValidationError({"area": _("Commissioners belong to an area.")})
+        self._check_separation_of_duties()
         if (
             self.team_id
             and self.organisation_id
@@ -235,8 +278,6 @@ class Invitation(models.Model):
     an email address. Nothing about any account at that address is shown to
     the manager: the role starts only when the holder of the address accepts.
     The link's token is kept only as a hash."""
-
-    ROLES = ("navigator", "manager")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -296,6 +337,10 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} — {self.get_role_display()}, {self.organisation}"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
 
     @property
     def is_open(self):

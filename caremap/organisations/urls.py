@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caremap.organisations import views
+from caremap.organisations import invitations, views
 
 app_name = "organisations"
 
@@ -16,6 +16,12 @@ urlpatterns = [
         views.member_edit,
         name="member-edit",
     ),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/cancel/",
+        invitations.invitation_cancel,
+        name="invitation-cancel",
+    ),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.member_remove,

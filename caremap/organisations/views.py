@@ -10,7 +10,7 @@ from caremap.accounts import drafts
 from caremap.http import allow
 from caremap.organisations import actions
 from caremap.organisations.forms import MemberForm, MembershipTeamForm, TeamForm
-from caremap.organisations.models import Membership
+from caremap.organisations.models import Invitation, Membership
 from caremap.organisations.permissions import (
     get_membership_for_user,
     get_organisation_for_user,
@@ -53,10 +53,21 @@ def organisation_detail(request, pk):
         )
         .order_by("user__full_name", "role")
     )
+    invitations = (
+        Invitation.objects.open()
+        .filter(organisation=organisation)
+        .select_related("team")
+        .order_by("email", "role")
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
-        {"organisation": organisation, "teams": teams, "memberships": memberships},
+        {
+            "organisation": organisation,
+            "teams": teams,
+            "memberships": memberships,
+            "invitations": invitations,
+        },
     )
 
 
@@ -120,7 +131,7 @@ def member_create(request, pk):
     data = drafts.form_data(request)
     form = MemberForm(data, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        membership = actions.add_member(
+        invitation, _token = actions.invite_member(
             organisation,
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
@@ -131,8 +142,14 @@ def member_create(request, pk):
         )
         messages.success(
             request,
-            _("%(name)s has been added as %(role)s.")
-            % {"name": membership.user, "role": membership.get_role_display().lower()},
+            _(
+                "An invitation has been sent to %(email)s. They join as %(role)s "
+                "when they accept it."
+            )
+            % {
+                "email": invitation.email,
+                "role": invitation.get_role_display().lower(),
+            },
         )
         return redirect(organisation)
     return render(

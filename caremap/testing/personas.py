@@ -17,7 +17,7 @@ from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.models import Person
 
 PASSWORD = "correct-horse-battery-staple"
-SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGN_IN_BACKEND = "caremap.accounts.backends.PasswordBackend"
 
 
 def make_user(email, full_name, *, password=PASSWORD):

@@ -263,7 +263,7 @@ def test_users_who_are_not_administrators_are_sent_to_the_admin_sign_in(
 def test_a_switched_off_administrator_cannot_open_admin(world, client):
     world.ada.is_active = False
     world.ada.save()
-    client.force_login(world.ada, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.ada, backend="caremap.accounts.backends.PasswordBackend")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
 

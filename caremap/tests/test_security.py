@@ -23,7 +23,7 @@ def test_pages_cannot_be_framed_or_sniffed(client, db):
 
 def test_forms_refuse_a_post_without_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.alice, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.alice, backend="caremap.accounts.backends.PasswordBackend")
     response = client.post(reverse("people:person-create"), {"given_name": "Eve"})
     assert response.status_code == 403
 

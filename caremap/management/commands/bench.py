@@ -36,7 +36,7 @@ from caremap.instruments.models import InstrumentVersion
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.people.models import Person
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "caremap.accounts.backends.PasswordBackend"
 
 
 class Rollback(Exception):
