@@ -55,6 +55,7 @@ Use::
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -158,24 +159,57 @@ def text_width(text, font_size, *, bold=False):
 
 def _clusters(word):
     """``word`` split into characters with any combining marks kept on the
-    letter they belong to, so a break never strands an accent."""
-    clusters = []
+    letter they belong to, so a break never strands an accent. Lazy, so a
+    caller that needs only the first few lines reads only that far."""
+    cluster = ""
     for char in word:
         # The horn takes room of its own, so it may be split off; keeping
         # every cluster to one spacing character means any cluster fits a
         # line, and the width check in wrap() can promise that.
-        if clusters and unicodedata.combining(char) and char != _HORN:
-            clusters[-1] += char
+        if cluster and unicodedata.combining(char) and char != _HORN:
+            cluster += char
         else:
-            clusters.append(char)
-    return clusters
+            if cluster:
+                yield cluster
+            cluster = char
+    if cluster:
+        yield cluster
 
 
 # The widest single character plus a hyphen, with room to spare.
 _MIN_EMS = 3
 
+#: Marks the end of a label cut short by ``max_lines``.
+_ELLIPSIS = "\u2026"
 
-def wrap(text, width_px, font_size, *, bold=False):
+
+class _Widths:
+    """Widths of characters as :func:`char_width` gives them, each worked out
+    once: decomposing a character is the slow part of measuring."""
+
+    def __init__(self, font_size, bold):
+        self.font_size, self.bold, self.known = font_size, bold, {}
+
+    def of(self, text, *, give_up_over=None):
+        """The width of each character of ``text``, in order; or None as
+        soon as they add up to more than ``give_up_over``, so a very long
+        word is not measured to its end only to learn it is too long."""
+        known = self.known
+        out = []
+        total = 0.0
+        for char in text:
+            width = known.get(char)
+            if width is None:
+                width = known[char] = char_width(char, self.font_size, bold=self.bold)
+            out.append(width)
+            if give_up_over is not None:
+                total += width
+                if total > give_up_over:
+                    return None
+        return out
+
+
+def wrap(text, width_px, font_size, *, bold=False, max_lines=None):
     """Greedy word wrap of ``text`` into lines no wider than ``width_px``.
 
     Runs of whitespace (including newlines) separate words. A word too long
@@ -184,58 +218,119 @@ def wrap(text, width_px, font_size, *, bold=False):
     inside a Welsh digraph such as "ll" or "ch" unless a single letter pair
     is all that fits). Empty or blank text gives no lines. ``width_px`` must
     be at least 3em, room for any one character and a hyphen.
+
+    With ``max_lines``, text that needs more lines is cut short: the last
+    line shown ends with an ellipsis. The time taken is linear in the
+    length of the text, and with ``max_lines`` it depends only on what is
+    shown, however long the text.
     """
     if width_px < _MIN_EMS * font_size * (BOLD_FACTOR if bold else 1):
         raise ValueError(f"{width_px}px is too narrow for {font_size}px text")
-    text = unicodedata.normalize("NFC", text or "")
-    lines = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, font_size, bold=bold) <= width_px:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        if text_width(word, font_size, bold=bold) <= width_px:
-            current = word
-            continue
-        pieces = _break_word(word, width_px, font_size, bold)
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _break_word(word, width_px, font_size, bold):
-    def fits(chunk):
-        return text_width(chunk, font_size, bold=bold) <= width_px
-
-    pieces = []
-    rest = _clusters(word)
-    while not fits("".join(rest)):
-        # Longest prefix that still leaves room for an added hyphen.
-        end = 1
-        while end < len(rest) and fits("".join(rest[: end + 1]) + _HYPHEN):
-            end += 1
-        # Prefer the word's own hyphen: no extra hyphen is needed there.
-        own = [
-            cut
-            for cut in range(2, len(rest))
-            if rest[cut - 1] == _HYPHEN and fits("".join(rest[:cut]))
+    if max_lines is not None and max_lines < 1:
+        raise ValueError("max_lines must be at least 1")
+    widths = _Widths(font_size, bold)
+    lines = _lines(unicodedata.normalize("NFC", text or ""), width_px, widths)
+    if max_lines is None:
+        return list(lines)
+    shown = list(itertools.islice(lines, max_lines + 1))
+    if len(shown) > max_lines:
+        shown = shown[: max_lines - 1] + [
+            _ellipsize(shown[max_lines - 1], width_px, widths)
         ]
-        if own:
-            cut, suffix = own[-1], ""
+    return shown
+
+
+def _lines(text, width_px, widths):
+    """The wrapped lines, one at a time. Each word is measured once; a line
+    is re-added from its characters' widths (in order, as text_width() adds
+    them, so the sums agree to the last bit), and a line holds so few
+    words that this stays linear."""
+    space = widths.of(" ")
+    current, current_widths = "", []
+    for word in text.split():
+        # Twice the width is far from any rounding doubt about "too wide".
+        word_widths = widths.of(word, give_up_over=2 * width_px)
+        if word_widths is not None:
+            candidate = current_widths + space + word_widths if current else word_widths
+            if sum(candidate) <= width_px:
+                current = f"{current} {word}" if current else word
+                current_widths = candidate
+                continue
+        if current:
+            yield current
+        if word_widths is not None and sum(word_widths) <= width_px:
+            current, current_widths = word, word_widths
+            continue
+        pieces = _break_word(word, width_px, widths)
+        current = next(pieces)
+        for piece in pieces:
+            yield current
+            current = piece
+        current_widths = widths.of(current)
+    if current:
+        yield current
+
+
+def _break_word(word, width_px, widths):
+    """``word``, too wide for a line, cut into pieces that fit, in one pass:
+    each piece is measured as it is read, never re-measured from the start
+    of the word."""
+    hyphen = sum(widths.of(_HYPHEN))
+    clusters = _clusters(word)
+    # Clusters read but not yet placed, and the sum of their widths so far.
+    ahead, ahead_widths = [], []
+    while True:
+        # Read until the piece no longer fits (or the word ends).
+        total, fitting = 0.0, 0
+        for i, w in enumerate(ahead_widths):
+            total += w
+            if total > width_px:
+                break
+            fitting = i + 1
+        else:
+            for cluster in clusters:
+                ahead.append(cluster)
+                w = sum(widths.of(cluster))
+                ahead_widths.append(w)
+                total += w
+                if total > width_px:
+                    break
+                fitting = len(ahead)
+        if fitting == len(ahead):
+            yield "".join(ahead)
+            return
+        # Longest prefix that still leaves room for an added hyphen (at
+        # least one cluster), and the last of the word's own hyphens that
+        # ends a prefix that fits: no extra hyphen is needed there.
+        end, own, total = 1, None, 0.0
+        for i in range(fitting):
+            total += ahead_widths[i]
+            if i >= 1 and total + hyphen <= width_px:
+                end = i + 1
+            if i >= 1 and ahead[i] == _HYPHEN:
+                own = i + 1
+        if own is not None:
+            cut, suffix = own, ""
         else:
             cut, suffix = end, _HYPHEN
-            pair = (rest[cut - 1] + rest[cut]).lower() if cut < len(rest) else ""
+            pair = (ahead[cut - 1] + ahead[cut]).lower()
             if pair in _WELSH_DIGRAPHS and cut > 1:
                 cut -= 1
-        pieces.append("".join(rest[:cut]) + suffix)
-        rest = rest[cut:]
-    pieces.append("".join(rest))
-    return pieces
+        yield "".join(ahead[:cut]) + suffix
+        del ahead[:cut], ahead_widths[:cut]
+
+
+def _ellipsize(line, width_px, widths):
+    """``line`` shortened as needed to end with an ellipsis, within the width."""
+    clusters = list(_clusters(line))
+    room = width_px - sum(widths.of(_ELLIPSIS))
+    while clusters and sum(widths.of("".join(clusters))) > room:
+        clusters.pop()
+    kept = "".join(clusters)
+    # Cut at the last space rather than inside a word, where there is one.
+    if len(kept) < len(line) and line[len(kept)] != " " and " " in kept:
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip(" " + _HYPHEN) + _ELLIPSIS
 
 
 # --- Data --------------------------------------------------------------------
@@ -286,6 +381,10 @@ NOTCH = 14
 CORNER = 8
 #: Smallest space between any two boxes.
 MIN_GAP = 16
+#: The most lines of text a box shows. Longer text ends in an ellipsis on
+#: the map, so no box grows without bound; the outline beside the map, and
+#: the page the box links to, give it in full.
+MAX_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -592,7 +691,7 @@ def _make_box(node, x, y, width, kind_labels, group_label=""):
     label_lines = wrap(
         kind_labels.get(node.kind, node.kind), room, FONT_SIZE, bold=True
     )
-    lines = wrap(node.label, room, FONT_SIZE)
+    lines = wrap(node.label, room, FONT_SIZE, max_lines=MAX_LINES)
     height = 2 * PAD_Y + (len(label_lines) + len(lines)) * LINE_HEIGHT
     return Box(
         node=node,

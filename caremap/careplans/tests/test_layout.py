@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from caremap.careplans.layout import (
     CAPITALS,
     FONT_SIZE,
+    MAX_LINES,
     MIN_GAP,
     Edge,
     Node,
@@ -97,7 +98,9 @@ def check_layout(layout, expected_nodes, expected_edges):
             assert text_width(line, FONT_SIZE) <= box.text_width
         for line in box.label_lines:
             assert text_width(line, FONT_SIZE, bold=True) <= box.text_width
-        assert box.lines == wrap(box.node.label, box.text_width, FONT_SIZE)
+        assert box.lines == wrap(
+            box.node.label, box.text_width, FONT_SIZE, max_lines=MAX_LINES
+        )
         rows = box.text_rows
         assert len(rows) == len(box.label_lines) + len(box.lines)
         # Descenders reach about 0.25em below the baseline.
@@ -168,6 +171,166 @@ def test_wrapped_lines_fit_and_keep_every_character(text, width, bold):
         return "".join(unicodedata.normalize("NFC", s).split()).replace("-", "")
 
     assert letters("".join(lines)) == letters(text)
+
+
+# The wrap this module had before it was made linear, kept word for word as
+# the reference: for text whose every word fits on a line the two must agree
+# exactly. (It re-measured each growing prefix of a long word, so an
+# unbroken run of 16,000 characters took seconds.)
+def _reference_clusters(word):
+    clusters = []
+    for char in word:
+        if clusters and unicodedata.combining(char) and char != "\u031b":
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _reference_break_word(word, width_px, font_size, bold):
+    def fits(chunk):
+        return text_width(chunk, font_size, bold=bold) <= width_px
+
+    pieces = []
+    rest = _reference_clusters(word)
+    while not fits("".join(rest)):
+        end = 1
+        while end < len(rest) and fits("".join(rest[: end + 1]) + "-"):
+            end += 1
+        own = [
+            cut
+            for cut in range(2, len(rest))
+            if rest[cut - 1] == "-" and fits("".join(rest[:cut]))
+        ]
+        if own:
+            cut, suffix = own[-1], ""
+        else:
+            cut, suffix = end, "-"
+            pair = (rest[cut - 1] + rest[cut]).lower() if cut < len(rest) else ""
+            if pair in {"ch", "dd", "ff", "ng", "ll", "ph", "rh", "th"} and cut > 1:
+                cut -= 1
+        pieces.append("".join(rest[:cut]) + suffix)
+        rest = rest[cut:]
+    pieces.append("".join(rest))
+    return pieces
+
+
+def reference_wrap(text, width_px, font_size, *, bold=False):
+    text = unicodedata.normalize("NFC", text or "")
+    lines = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, font_size, bold=bold) <= width_px:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if text_width(word, font_size, bold=bold) <= width_px:
+            current = word
+            continue
+        pieces = _reference_break_word(word, width_px, font_size, bold)
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines
+
+
+words = st.one_of(
+    st.sampled_from([*WELSH[1:], "a", "to", "well-being", "Go", "gym"]),
+    st.text(
+        alphabet=st.characters(categories=["L", "M", "N", "P"]), min_size=1, max_size=8
+    ),
+)
+spaces = st.sampled_from([" ", "  ", "\n", " \t", "\u00a0"])
+
+
+@settings(MAP_SETTINGS, max_examples=300)
+@given(
+    text=st.lists(st.tuples(words, spaces), max_size=80).map(
+        lambda pairs: "".join(w + sp for w, sp in pairs)
+    ),
+    width=st.integers(min_value=50, max_value=400),
+    bold=st.booleans(),
+)
+def test_wrap_agrees_with_the_reference_when_every_word_fits(text, width, bold):
+    assume(all(text_width(w, FONT_SIZE, bold=bold) <= width for w in text.split()))
+    assert wrap(text, width, FONT_SIZE, bold=bold) == reference_wrap(
+        text, width, FONT_SIZE, bold=bold
+    )
+
+
+@settings(MAP_SETTINGS, max_examples=200)
+@given(text=labels, width=st.integers(min_value=50, max_value=400))
+def test_wrap_breaks_long_words_as_the_reference_did(text, width):
+    # Not promised (only lines that fit and keep every character are), but
+    # the one-pass cut is meant to land where the old re-measuring did.
+    assert wrap(text, width, FONT_SIZE) == reference_wrap(text, width, FONT_SIZE)
+
+
+def test_wrap_cuts_an_unbroken_run_of_any_length_in_one_pass():
+    # 200,000 characters: the reference would take hours over this.
+    run = "x" * 200_000
+    lines = wrap(run, 216, FONT_SIZE)
+    assert "".join(line.rstrip("-") for line in lines) == run
+    assert all(text_width(line, FONT_SIZE) <= 216 for line in lines)
+    assert len(set(lines[:-1])) == 1, "every full line is cut at the same place"
+
+
+@settings(MAP_SETTINGS, max_examples=200)
+@given(
+    text=labels,
+    width=st.integers(min_value=50, max_value=400),
+    max_lines=st.integers(min_value=1, max_value=6),
+    bold=st.booleans(),
+)
+def test_max_lines_ends_a_longer_text_with_an_ellipsis(text, width, max_lines, bold):
+    full = wrap(text, width, FONT_SIZE, bold=bold)
+    shown = wrap(text, width, FONT_SIZE, bold=bold, max_lines=max_lines)
+    if len(full) <= max_lines:
+        assert shown == full
+        return
+    assert len(shown) == max_lines
+    assert shown[:-1] == full[: max_lines - 1]
+    last = shown[-1]
+    assert last.endswith("\u2026")
+    assert text_width(last, FONT_SIZE, bold=bold) <= width
+    assert full[max_lines - 1].startswith(last[:-1])
+
+
+def test_max_lines_prefers_to_cut_between_words():
+    text = "Go to the gym every week " * 3
+    # A line with room for the ellipsis keeps every word ...
+    assert wrap(text, 115, 14, max_lines=2) == ["Go to the gym", "every week…"]
+    # ... and one without loses its last word, not the end of a word.
+    assert wrap(text, 115, 14, max_lines=1) == ["Go to the…"]
+
+
+def test_max_lines_reads_only_as_far_as_it_shows():
+    # A megabyte with no spaces: as many lines as asked for, the last cut
+    # short; the rest is never measured.
+    lines = wrap("x" * 1_000_000, 216, FONT_SIZE, max_lines=3)
+    assert len(lines) == 3 and lines[-1].endswith("\u2026")
+
+
+def test_wrap_refuses_no_lines_at_all():
+    with pytest.raises(ValueError):
+        wrap("anything", 200, 14, max_lines=0)
+
+
+def test_a_box_never_grows_past_its_line_limit():
+    huge = "Get back to work and " * 50_000
+    layout = goal_map(
+        Node("g", "goal", huge),
+        [Node("s", "step", "x" * 1_000_000)],
+        [],
+        [],
+        [],
+    )
+    for box in layout.boxes:
+        assert len(box.lines) == MAX_LINES
+        assert box.lines[-1].endswith("\u2026")
 
 
 def test_wrap_breaks_between_words_when_it_can():
