@@ -8,6 +8,7 @@ runs, signed in or not, and a test can check that no view forgot.
 from functools import wraps
 
 from django.http import HttpResponse
+from django.urls import URLResolver
 from django.views.decorators.http import require_http_methods
 
 
@@ -46,3 +47,20 @@ def allow(*served):
         return checked
 
     return decorator
+
+
+def allow_throughout(included, *served):
+    """The same check on every view of an `include()`-style triple, for
+    views that are not ours to decorate: Django admin's serve whatever
+    method they are sent, so `path("admin/", allow_throughout(admin.site.urls,
+    "GET", "POST"))`."""
+
+    def wrap(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                wrap(pattern.url_patterns)
+            else:
+                pattern.callback = allow(*served)(pattern.callback)
+
+    wrap(included[0])
+    return included
