@@ -10,17 +10,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from caremap.accounts.models import User
+from caremap.http import allow
 from caremap.organisations import actions
 from caremap.organisations.forms import JoinForm
 from caremap.organisations.models import Invitation
 from caremap.organisations.permissions import get_organisation_for_user
 
 
+@allow("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def invitation_cancel(request, pk, invitation_pk):
     organisation = get_organisation_for_user(request, pk)
     invitation = get_object_or_404(
@@ -41,7 +41,7 @@ def invitation_cancel(request, pk, invitation_pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 def invitation(request, token):
     """Where the emailed link lands. Who is asking decides what is offered:
     the invited account (accept or decline), another account (sign out
