@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form, ModelForm
 from caremap.organisations.models import Membership
 from caremap.people.models import Person, PersonStance
@@ -13,7 +14,7 @@ EMAIL_FORMAT_MESSAGE = _(
 )
 
 
-class PersonForm(ModelForm):
+class PersonForm(Guarded, ModelForm):
     date_of_birth = DatePartsField(
         label=_("Date of birth"), help_text=_("For example, 27 3 1985")
     )
@@ -128,7 +129,7 @@ class PersonForm(ModelForm):
         return reference
 
 
-class PersonStatusForm(ModelForm):
+class PersonStatusForm(Guarded, ModelForm):
     class Meta:
         model = Person
         fields = ["status", "closure_reason"]
@@ -155,7 +156,9 @@ class PersonStatusForm(ModelForm):
         return cleaned
 
 
-class AssignNavigatorForm(Form):
+class AssignNavigatorForm(Guarded, Form):
+    fingerprint_fields = ["navigator"]
+
     navigator = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -188,7 +191,7 @@ STANCE_HINTS = {
 }
 
 
-class StanceForm(ModelForm):
+class StanceForm(Guarded, ModelForm):
     recorded_on = DatePartsField(
         label=_("Date"),
         help_text=_(

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.engagement.attendance import groups_card
 from caremap.engagement.models import Contact
 from caremap.episodes.models import Episode
@@ -92,6 +93,7 @@ def _membership_for_new_person(user):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def person_create(request):
     if not request.user.has_perm("people.add_person"):
         raise PermissionDenied
@@ -152,6 +154,7 @@ def person_detail(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def person_stance(request, pk):
     """The person's stance now and its history; and, for those who may
     change the record, a form to add to it."""
@@ -226,6 +229,7 @@ def _referrals_card(person):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def person_edit(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
     data = drafts.form_data(request)
@@ -250,6 +254,7 @@ def person_edit(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def person_status(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
     data = drafts.form_data(request)
@@ -267,11 +272,15 @@ def person_status(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def person_navigator(request, pk):
     person = get_person_for_user(request, pk, perm="people.assign_navigator")
     data = drafts.form_data(request)
     form = AssignNavigatorForm(
-        data, organisation=person.organisation, initial={"navigator": person.navigator}
+        data,
+        organisation=person.organisation,
+        initial={"navigator": person.navigator},
+        record=person,
     )
     if request.method == "POST" and form.is_valid():
         actions.assign_navigator(
