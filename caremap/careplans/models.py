@@ -134,6 +134,7 @@ class Goal(models.Model):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
     wording = models.TextField(
         _("the goal, in the person's own words"),
+        max_length=300,
         help_text=_("How the person would say it, for example “Get back to work”."),
     )
     domain = models.CharField(_("life area"), max_length=80, blank=True)
@@ -178,11 +179,13 @@ class Action(models.Model):
         STOPPED = "stopped", _("Stopped")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
-    what = models.TextField(_("what exactly"))
+    what = models.TextField(_("what exactly"), max_length=500)
     who = models.CharField(_("who"), max_length=12, choices=Who.choices)
     who_else = models.CharField(_("who else"), max_length=200, blank=True)
     due_on = models.DateField(_("by when"))
-    how_we_know = models.TextField(_("how we will know it is done"), blank=True)
+    how_we_know = models.TextField(
+        _("how we will know it is done"), blank=True, max_length=500
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.TO_DO
     )
@@ -261,7 +264,7 @@ class Resource(models.Model):
         related_name="+",
     )
     name = models.CharField(_("name"), max_length=300)
-    note = models.TextField(_("how it helps"), blank=True)
+    note = models.TextField(_("how it helps"), blank=True, max_length=1000)
 
     class Meta:
         ordering = ["pk"]
@@ -347,7 +350,9 @@ class Review(models.Model):
     # Participant values, kept as a list so a review can name several.
     participants = models.JSONField(_("who took part"), default=list, blank=True)
     who_else = models.CharField(_("who else"), max_length=200, blank=True)
-    what_changed = models.TextField(_("what changed and why"), blank=True)
+    what_changed = models.TextField(
+        _("what changed and why"), blank=True, max_length=4000
+    )
     assessment = models.ForeignKey(
         "assessments.Assessment",
         on_delete=models.PROTECT,
@@ -427,7 +432,7 @@ class ReviewProgress(models.Model):
         Action, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     progress = models.CharField(_("progress"), max_length=16, choices=Progress.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
 
     class Meta:
         ordering = ["pk"]

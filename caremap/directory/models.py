@@ -27,17 +27,17 @@ class Organization(models.Model):
 
     HSDS_TABLE = "organization"
     id = models.CharField(primary_key=True, max_length=250)
-    name = models.TextField()
-    alternate_name = models.TextField(null=True, blank=True)
-    description = models.TextField()
-    email = models.TextField(null=True, blank=True)
-    website = models.TextField(null=True, blank=True)
-    tax_status = models.TextField(null=True, blank=True)
-    tax_id = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300)
+    alternate_name = models.TextField(max_length=300, null=True, blank=True)
+    description = models.TextField(max_length=4000)
+    email = models.TextField(max_length=254, null=True, blank=True)
+    website = models.TextField(max_length=2000, null=True, blank=True)
+    tax_status = models.TextField(max_length=100, null=True, blank=True)
+    tax_id = models.TextField(max_length=100, null=True, blank=True)
     year_incorporated = models.FloatField(null=True, blank=True)
-    legal_status = models.TextField(null=True, blank=True)
-    logo = models.TextField(null=True, blank=True)
-    uri = models.TextField(null=True, blank=True)
+    legal_status = models.TextField(max_length=100, null=True, blank=True)
+    logo = models.TextField(max_length=2000, null=True, blank=True)
+    uri = models.TextField(max_length=2000, null=True, blank=True)
     parent_organization = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -67,9 +67,9 @@ class Program(models.Model):
         related_name="programs",
         db_column="organization_id",
     )
-    name = models.TextField()
-    alternate_name = models.TextField(null=True, blank=True)
-    description = models.TextField()
+    name = models.TextField(max_length=300)
+    alternate_name = models.TextField(max_length=300, null=True, blank=True)
+    description = models.TextField(max_length=4000)
 
     class Meta:
         db_table = "directory_program"
@@ -99,26 +99,26 @@ class Service(models.Model):
         related_name="services",
         db_column="program_id",
     )
-    name = models.TextField()
-    alternate_name = models.TextField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    url = models.TextField(null=True, blank=True)
-    email = models.TextField(null=True, blank=True)
-    status = models.TextField()
-    interpretation_services = models.TextField(null=True, blank=True)
-    application_process = models.TextField(null=True, blank=True)
-    fees_description = models.TextField(null=True, blank=True)
-    wait_time = models.TextField(null=True, blank=True)
-    fees = models.TextField(null=True, blank=True)
-    accreditations = models.TextField(null=True, blank=True)
-    eligibility_description = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300)
+    alternate_name = models.TextField(max_length=300, null=True, blank=True)
+    description = models.TextField(max_length=4000, null=True, blank=True)
+    url = models.TextField(max_length=2000, null=True, blank=True)
+    email = models.TextField(max_length=254, null=True, blank=True)
+    status = models.TextField(max_length=40)
+    interpretation_services = models.TextField(max_length=1000, null=True, blank=True)
+    application_process = models.TextField(max_length=4000, null=True, blank=True)
+    fees_description = models.TextField(max_length=1000, null=True, blank=True)
+    wait_time = models.TextField(max_length=1000, null=True, blank=True)
+    fees = models.TextField(max_length=1000, null=True, blank=True)
+    accreditations = models.TextField(max_length=1000, null=True, blank=True)
+    eligibility_description = models.TextField(max_length=4000, null=True, blank=True)
     minimum_age = models.FloatField(null=True, blank=True)
     maximum_age = models.FloatField(null=True, blank=True)
-    assured_date = models.TextField(null=True, blank=True)
-    assurer_email = models.TextField(null=True, blank=True)
-    licenses = models.TextField(null=True, blank=True)
-    alert = models.TextField(null=True, blank=True)
-    last_modified = models.TextField(null=True, blank=True)
+    assured_date = models.TextField(max_length=40, null=True, blank=True)
+    assurer_email = models.TextField(max_length=254, null=True, blank=True)
+    licenses = models.TextField(max_length=1000, null=True, blank=True)
+    alert = models.TextField(max_length=1000, null=True, blank=True)
+    last_modified = models.TextField(max_length=40, null=True, blank=True)
 
     class Meta:
         db_table = "directory_service"
@@ -132,8 +132,8 @@ class Location(models.Model):
 
     HSDS_TABLE = "location"
     id = models.CharField(primary_key=True, max_length=250)
-    location_type = models.TextField()
-    url = models.TextField(null=True, blank=True)
+    location_type = models.TextField(max_length=40)
+    url = models.TextField(max_length=2000, null=True, blank=True)
     organization = models.ForeignKey(
         "Organization",
         on_delete=models.CASCADE,
@@ -142,14 +142,14 @@ class Location(models.Model):
         related_name="locations",
         db_column="organization_id",
     )
-    name = models.TextField(null=True, blank=True)
-    alternate_name = models.TextField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    transportation = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300, null=True, blank=True)
+    alternate_name = models.TextField(max_length=300, null=True, blank=True)
+    description = models.TextField(max_length=4000, null=True, blank=True)
+    transportation = models.TextField(max_length=1000, null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    external_identifier = models.TextField(null=True, blank=True)
-    external_identifier_type = models.TextField(null=True, blank=True)
+    external_identifier = models.TextField(max_length=300, null=True, blank=True)
+    external_identifier_type = models.TextField(max_length=100, null=True, blank=True)
 
     class Meta:
         db_table = "directory_location"
@@ -179,7 +179,7 @@ class ServiceAtLocation(models.Model):
         related_name="service_at_locations",
         db_column="location_id",
     )
-    description = models.TextField(null=True, blank=True)
+    description = models.TextField(max_length=4000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_service_at_location"
@@ -201,15 +201,15 @@ class Address(models.Model):
         related_name="addresss",
         db_column="location_id",
     )
-    attention = models.TextField(null=True, blank=True)
-    address_1 = models.TextField()
-    address_2 = models.TextField(null=True, blank=True)
-    city = models.TextField()
-    region = models.TextField(null=True, blank=True)
-    state_province = models.TextField()
-    postal_code = models.TextField()
-    country = models.TextField()
-    address_type = models.TextField()
+    attention = models.TextField(max_length=300, null=True, blank=True)
+    address_1 = models.TextField(max_length=300)
+    address_2 = models.TextField(max_length=300, null=True, blank=True)
+    city = models.TextField(max_length=300)
+    region = models.TextField(max_length=300, null=True, blank=True)
+    state_province = models.TextField(max_length=300)
+    postal_code = models.TextField(max_length=40)
+    country = models.TextField(max_length=40)
+    address_type = models.TextField(max_length=40)
 
     class Meta:
         db_table = "directory_address"
@@ -263,10 +263,10 @@ class Phone(models.Model):
         related_name="phones",
         db_column="service_at_location_id",
     )
-    number = models.TextField()
+    number = models.TextField(max_length=40)
     extension = models.FloatField(null=True, blank=True)
-    type = models.TextField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
+    type = models.TextField(max_length=40, null=True, blank=True)
+    description = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_phone"
@@ -312,10 +312,10 @@ class Contact(models.Model):
         related_name="contacts",
         db_column="location_id",
     )
-    name = models.TextField(null=True, blank=True)
-    title = models.TextField(null=True, blank=True)
-    department = models.TextField(null=True, blank=True)
-    email = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300, null=True, blank=True)
+    title = models.TextField(max_length=300, null=True, blank=True)
+    department = models.TextField(max_length=300, null=True, blank=True)
+    email = models.TextField(max_length=254, null=True, blank=True)
 
     class Meta:
         db_table = "directory_contact"
@@ -353,25 +353,25 @@ class Schedule(models.Model):
         related_name="schedules",
         db_column="service_at_location_id",
     )
-    valid_from = models.TextField(null=True, blank=True)
-    valid_to = models.TextField(null=True, blank=True)
-    dtstart = models.TextField(null=True, blank=True)
+    valid_from = models.TextField(max_length=40, null=True, blank=True)
+    valid_to = models.TextField(max_length=40, null=True, blank=True)
+    dtstart = models.TextField(max_length=40, null=True, blank=True)
     timezone = models.FloatField(null=True, blank=True)
-    until = models.TextField(null=True, blank=True)
+    until = models.TextField(max_length=40, null=True, blank=True)
     count = models.FloatField(null=True, blank=True)
-    wkst = models.TextField(null=True, blank=True)
-    freq = models.TextField(null=True, blank=True)
+    wkst = models.TextField(max_length=40, null=True, blank=True)
+    freq = models.TextField(max_length=40, null=True, blank=True)
     interval = models.FloatField(null=True, blank=True)
-    byday = models.TextField(null=True, blank=True)
-    byweekno = models.TextField(null=True, blank=True)
-    bymonthday = models.TextField(null=True, blank=True)
-    byyearday = models.TextField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    opens_at = models.TextField(null=True, blank=True)
-    closes_at = models.TextField(null=True, blank=True)
-    schedule_link = models.TextField(null=True, blank=True)
-    attending_type = models.TextField(null=True, blank=True)
-    notes = models.TextField(null=True, blank=True)
+    byday = models.TextField(max_length=100, null=True, blank=True)
+    byweekno = models.TextField(max_length=300, null=True, blank=True)
+    bymonthday = models.TextField(max_length=300, null=True, blank=True)
+    byyearday = models.TextField(max_length=1000, null=True, blank=True)
+    description = models.TextField(max_length=1000, null=True, blank=True)
+    opens_at = models.TextField(max_length=40, null=True, blank=True)
+    closes_at = models.TextField(max_length=40, null=True, blank=True)
+    schedule_link = models.TextField(max_length=2000, null=True, blank=True)
+    attending_type = models.TextField(max_length=100, null=True, blank=True)
+    notes = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_schedule"
@@ -393,11 +393,11 @@ class ServiceArea(models.Model):
         related_name="service_areas",
         db_column="service_id",
     )
-    name = models.TextField(null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    extent = models.TextField(null=True, blank=True)
-    extent_type = models.TextField(null=True, blank=True)
-    uri = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300, null=True, blank=True)
+    description = models.TextField(max_length=4000, null=True, blank=True)
+    extent = models.TextField(max_length=100000, null=True, blank=True)
+    extent_type = models.TextField(max_length=100, null=True, blank=True)
+    uri = models.TextField(max_length=2000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_service_area"
@@ -435,9 +435,9 @@ class Language(models.Model):
         related_name="languages",
         db_column="phone_id",
     )
-    name = models.TextField(null=True, blank=True)
-    code = models.TextField(null=True, blank=True)
-    note = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=100, null=True, blank=True)
+    code = models.TextField(max_length=100, null=True, blank=True)
+    note = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_language"
@@ -467,7 +467,7 @@ class Funding(models.Model):
         related_name="fundings",
         db_column="service_id",
     )
-    source = models.TextField(null=True, blank=True)
+    source = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_funding"
@@ -489,9 +489,9 @@ class Accessibility(models.Model):
         related_name="accessibilitys",
         db_column="location_id",
     )
-    description = models.TextField(null=True, blank=True)
-    details = models.TextField(null=True, blank=True)
-    url = models.TextField(null=True, blank=True)
+    description = models.TextField(max_length=4000, null=True, blank=True)
+    details = models.TextField(max_length=4000, null=True, blank=True)
+    url = models.TextField(max_length=2000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_accessibility"
@@ -513,12 +513,12 @@ class CostOption(models.Model):
         related_name="cost_options",
         db_column="service_id",
     )
-    valid_from = models.TextField(null=True, blank=True)
-    valid_to = models.TextField(null=True, blank=True)
-    option = models.TextField(null=True, blank=True)
-    currency = models.TextField(null=True, blank=True)
+    valid_from = models.TextField(max_length=40, null=True, blank=True)
+    valid_to = models.TextField(max_length=40, null=True, blank=True)
+    option = models.TextField(max_length=300, null=True, blank=True)
+    currency = models.TextField(max_length=40, null=True, blank=True)
     amount = models.FloatField(null=True, blank=True)
-    amount_description = models.TextField(null=True, blank=True)
+    amount_description = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_cost_option"
@@ -540,8 +540,8 @@ class RequiredDocument(models.Model):
         related_name="required_documents",
         db_column="service_id",
     )
-    document = models.TextField(null=True, blank=True)
-    uri = models.TextField(null=True, blank=True)
+    document = models.TextField(max_length=1000, null=True, blank=True)
+    uri = models.TextField(max_length=2000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_required_document"
@@ -563,9 +563,9 @@ class OrganizationIdentifier(models.Model):
         related_name="organization_identifiers",
         db_column="organization_id",
     )
-    identifier_scheme = models.TextField(null=True, blank=True)
-    identifier_type = models.TextField()
-    identifier = models.TextField()
+    identifier_scheme = models.TextField(max_length=100, null=True, blank=True)
+    identifier_type = models.TextField(max_length=100)
+    identifier = models.TextField(max_length=300)
 
     class Meta:
         db_table = "directory_organization_identifier"
@@ -579,10 +579,10 @@ class Taxonomy(models.Model):
 
     HSDS_TABLE = "taxonomy"
     id = models.CharField(primary_key=True, max_length=250)
-    name = models.TextField()
-    description = models.TextField()
-    uri = models.TextField(null=True, blank=True)
-    version = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300)
+    description = models.TextField(max_length=4000)
+    uri = models.TextField(max_length=2000, null=True, blank=True)
+    version = models.TextField(max_length=100, null=True, blank=True)
 
     class Meta:
         db_table = "directory_taxonomy"
@@ -596,9 +596,9 @@ class TaxonomyTerm(models.Model):
 
     HSDS_TABLE = "taxonomy_term"
     id = models.CharField(primary_key=True, max_length=250)
-    code = models.TextField(null=True, blank=True)
-    name = models.TextField()
-    description = models.TextField()
+    code = models.TextField(max_length=100, null=True, blank=True)
+    name = models.TextField(max_length=300)
+    description = models.TextField(max_length=4000)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -607,8 +607,8 @@ class TaxonomyTerm(models.Model):
         related_name="children",
         db_column="parent_id",
     )
-    taxonomy = models.TextField(null=True, blank=True)
-    language = models.TextField(null=True, blank=True)
+    taxonomy = models.TextField(max_length=300, null=True, blank=True)
+    language = models.TextField(max_length=100, null=True, blank=True)
     # The FK is named apart from HSDS `taxonomy`, a free-text field on the
     # same table; both keep their HSDS column names.
     taxonomy_ref = models.ForeignKey(
@@ -619,7 +619,7 @@ class TaxonomyTerm(models.Model):
         related_name="taxonomy_terms",
         db_column="taxonomy_id",
     )
-    term_uri = models.TextField(null=True, blank=True)
+    term_uri = models.TextField(max_length=2000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_taxonomy_term"
@@ -633,7 +633,7 @@ class Attribute(models.Model):
 
     HSDS_TABLE = "attribute"
     id = models.CharField(primary_key=True, max_length=250)
-    link_id = models.TextField(null=True, blank=True)
+    link_id = models.TextField(max_length=250, null=True, blank=True)
     taxonomy_term = models.ForeignKey(
         "TaxonomyTerm",
         on_delete=models.CASCADE,
@@ -642,9 +642,9 @@ class Attribute(models.Model):
         related_name="attributes",
         db_column="taxonomy_term_id",
     )
-    link_type = models.TextField(null=True, blank=True)
-    link_entity = models.TextField(null=True, blank=True)
-    value = models.TextField(null=True, blank=True)
+    link_type = models.TextField(max_length=100, null=True, blank=True)
+    link_entity = models.TextField(max_length=100, null=True, blank=True)
+    value = models.TextField(max_length=1000, null=True, blank=True)
 
     class Meta:
         db_table = "directory_attribute"
@@ -658,14 +658,14 @@ class Metadata(models.Model):
 
     HSDS_TABLE = "metadata"
     id = models.CharField(primary_key=True, max_length=250)
-    resource_id = models.TextField(null=True, blank=True)
-    resource_type = models.TextField(null=True, blank=True)
-    last_action_date = models.TextField()
-    last_action_type = models.TextField()
-    field_name = models.TextField()
-    previous_value = models.TextField()
-    replacement_value = models.TextField()
-    updated_by = models.TextField()
+    resource_id = models.TextField(max_length=250, null=True, blank=True)
+    resource_type = models.TextField(max_length=100, null=True, blank=True)
+    last_action_date = models.TextField(max_length=40)
+    last_action_type = models.TextField(max_length=100)
+    field_name = models.TextField(max_length=100)
+    previous_value = models.TextField(max_length=100000)
+    replacement_value = models.TextField(max_length=100000)
+    updated_by = models.TextField(max_length=300)
 
     class Meta:
         db_table = "directory_metadata"
@@ -679,9 +679,9 @@ class MetaTableDescription(models.Model):
 
     HSDS_TABLE = "meta_table_description"
     id = models.CharField(primary_key=True, max_length=250)
-    name = models.TextField(null=True, blank=True)
-    language = models.TextField(null=True, blank=True)
-    character_set = models.TextField(null=True, blank=True)
+    name = models.TextField(max_length=300, null=True, blank=True)
+    language = models.TextField(max_length=100, null=True, blank=True)
+    character_set = models.TextField(max_length=100, null=True, blank=True)
 
     class Meta:
         db_table = "directory_meta_table_description"
@@ -904,7 +904,7 @@ class Relationship(models.Model):
         on_delete=models.CASCADE,
         related_name="directory_relationships",
     )
-    note = models.TextField(_("about the relationship"), blank=True)
+    note = models.TextField(_("about the relationship"), blank=True, max_length=1000)
     since = models.DateField(_("since"), null=True, blank=True)
 
     class Meta:

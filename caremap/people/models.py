@@ -203,7 +203,7 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500)
     postcode = models.CharField(_("postcode or ZIP code"), max_length=12, blank=True)
     preferred_contact_method = models.CharField(
         _("preferred contact method"),

@@ -146,7 +146,7 @@ class PlanAuditItem(models.Model):
     hopeful = models.BooleanField(
         _("Is the wording hopeful and built on strengths?"), null=True
     )
-    note = models.TextField(_("Note"), blank=True)
+    note = models.TextField(_("Note"), blank=True, max_length=2000)
     reviewed_at = models.DateTimeField(_("judged"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

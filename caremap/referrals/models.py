@@ -143,7 +143,9 @@ class Referral(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=200)
     shared = models.JSONField(_("what was shared"), default=list, blank=True)
-    shared_note = models.TextField(_("more about what was shared"), blank=True)
+    shared_note = models.TextField(
+        _("more about what was shared"), blank=True, max_length=1000
+    )
     person_agreed = models.BooleanField(_("the person agreed"), default=False)
     consent_method = models.CharField(
         _("how they agreed"), max_length=16, choices=Consent.choices
@@ -259,7 +261,7 @@ class ReferralUpdate(models.Model):
         _("to"), max_length=16, choices=Referral.Status.choices
     )
     on = models.DateField(_("date it happened"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -309,7 +311,7 @@ class Rating(models.Model):
         choices=Score.choices,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
     given_by_person = models.BooleanField(_("given by the person themselves"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
