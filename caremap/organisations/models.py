@@ -66,6 +66,11 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         return reverse("organisations:organisation-detail", args=[self.pk])
 
+    def has_active_manager(self):
+        return self.memberships.filter(
+            role=Membership.Role.MANAGER, user__is_active=True
+        ).exists()
+
 
 class Team(models.Model):
     organisation = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from caremap.accounts.models import User
-from caremap.organisations.models import Membership
+from caremap.organisations.models import Membership, Organisation
 from caremap.privacy.models import AuditEvent
 from caremap.testing.personas import make_user
 
@@ -171,24 +171,57 @@ def test_an_existing_administrator_membership_cannot_be_turned_into_another_role
     assert_reads_nobody(client, world, world.ada)
 
 
-def test_a_role_given_in_admin_is_in_the_organisations_own_trail(world, sign_in):
+def test_administration_appoints_only_an_organisations_first_manager(world, sign_in):
+    """An administrator with a second mailbox could otherwise make an account
+    of their own a manager of a service with records. Where a service has a
+    manager, its staff come by invitation from that manager."""
     client = sign_in(world.ada)
+    for role in ["manager", "navigator"]:
+        response = client.post(
+            reverse("admin:organisations_membership_add"),
+            {"user": world.nora.pk, "role": role, "organisation": world.riverside.pk},
+        )
+        assert response.status_code == 200
+        assert "adds its staff by invitation" in response.content.decode()
+    assert not Membership.objects.filter(user=world.nora).exists()
+
+    housing = Organisation.objects.create(
+        area=world.area, name="Valley Housing", kind=Organisation.Kind.OTHER
+    )
     response = client.post(
         reverse("admin:organisations_membership_add"),
-        {"user": world.nora.pk, "role": "manager", "organisation": world.riverside.pk},
+        {"user": world.nora.pk, "role": "manager", "organisation": housing.pk},
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user=world.nora)
     event = AuditEvent.objects.get(
         record_type="organisations.membership", record_id=str(membership.pk)
     )
-    assert event.organisation == world.riverside
-    assert event.actor == world.ada
-    # and Riverside's manager sees it on the organisation's audit page
-    trail = sign_in(world.mia).get(
-        reverse("organisations:organisation-audit", args=[world.riverside.pk])
+    assert (event.organisation, event.actor) == (housing, world.ada)
+    # The organisation's manager sees who appointed her, in its own trail.
+    trail = sign_in(world.nora).get(
+        reverse("organisations:organisation-audit", args=[housing.pk])
     )
-    assert "Nora Norole" in trail.content.decode()
+    assert "Ada Administrator" in trail.content.decode()
+
+
+def test_administration_cannot_remove_staff(world, sign_in):
+    client = sign_in(world.ada)
+    membership = world.mia.memberships.get()
+    response = client.post(
+        reverse("admin:organisations_membership_delete", args=[membership.pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:organisations_membership_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [membership.pk],
+            "post": "yes",
+        },
+    )
+    assert Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_switching_an_account_off_is_filed_under_each_of_its_organisations(
