@@ -151,13 +151,25 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
-# Sign-in throttling: five failures for one email from one address lock that
-# pair out for 15 minutes; the attempts stay on record for managers and admins.
+# Sign-in throttling (see caremap/accounts/lockout.py): failures are counted
+# for one email from one client address, for one email from anywhere, and for
+# one client address whatever emails it tries (password spraying); reaching a
+# limit pauses signing in for that count for the cool-off time. The per-account
+# limit is the higher, since anyone who knows an address can use it to pause
+# that person's signing in. A limit of 0 switches the wider counts off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ACCOUNT_FAILURE_LIMIT = env_int("AXES_ACCOUNT_FAILURE_LIMIT", 20, minimum=0)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30, minimum=0)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HANDLER = "caremap.accounts.lockout.SignInAttemptHandler"
+# Every spelling of an address (case, spaces) counts as the account it means.
+AXES_USERNAME_CALLABLE = "caremap.accounts.lockout.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "caremap.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a pause are not counted, so that nobody can keep an
+# account paused for ever by going on trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The sign-in form posts the email in a field called "username" (Django's
 # AuthenticationForm), whatever the user model calls it.
 AXES_USERNAME_FORM_FIELD = "username"

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from caremap.accounts.identity import normalise_address
 from caremap.forms import GovukFormMixin
 
 
@@ -27,7 +28,7 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "The email address or password is not right. Check them and try again; "
-            "after 5 tries in a row, signing in is paused for 15 minutes."
+            "after several wrong tries in a row, signing in is paused for a while."
         ),
         "inactive": _(
             "This account has been switched off. Ask your manager to switch it back on."
@@ -55,6 +56,9 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def clean_email(self):
+        return normalise_address(self.cleaned_data["email"])
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
