@@ -323,6 +323,12 @@ def descriptor() -> dict:
 def write_package(rows_by_table: dict[str, list[dict]], folder) -> None:
     """Write `datapackage.json` and one CSV per HSDS table (all 21, with the
     official columns in order; a table without rows gets only its header)."""
+    # Cells are written exactly, not passed through caremap.spreadsheets:
+    # this is a data exchange for other HSDS systems (and our own import),
+    # which have no way to know that a leading quote is not part of a name,
+    # so quoting would change the data for every reader to guard one kind.
+    # It is written by an administrator's command, never offered as a
+    # download to open in a spreadsheet.
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     package = descriptor()

@@ -43,6 +43,7 @@ from caremap.http import allow
 from caremap.organisations.models import Area
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
+from caremap.spreadsheets import neutralise_row
 
 PAGE_SIZE = 25
 SHOW_ONCE_SESSION_KEY = "directory_new_api_token"
@@ -620,10 +621,13 @@ def community_csv(request, table):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(chosen.headers)
+    writer.writerow(neutralise_row(chosen.headers))
     for row in chosen.rows:
+        # Entries' names are typed by many people: none may run as a formula.
         writer.writerow(
-            [cell.isoformat() if hasattr(cell, "isoformat") else cell for cell in row]
+            neutralise_row(
+                cell.isoformat() if hasattr(cell, "isoformat") else cell for cell in row
+            )
         )
     record(
         AuditEvent.Action.EXPORT,

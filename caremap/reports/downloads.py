@@ -1,6 +1,9 @@
 """A dashboard table as a file: CSV for anything, a spreadsheet for people
 who will open it in one. Both are written from the table the page shows,
-hidden cells as "[c]", so a download never says more than the page."""
+hidden cells as "[c]", so a download never says more than the page.
+Every cell passes through caremap.spreadsheets.neutralise: names of
+organisations and groups are typed by people, and a spreadsheet must not
+run one as a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from caremap.spreadsheets import neutralise, neutralise_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -26,12 +31,12 @@ def filename(table, context_name, period, extension):
 def as_csv(table, *, notes) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([table.title])
+    writer.writerow([neutralise(table.title)])
     for note in notes:
-        writer.writerow([note])
+        writer.writerow([neutralise(note)])
     writer.writerow([])
-    writer.writerow(table.columns)
-    writer.writerows(table.plain_rows())
+    writer.writerow(neutralise_row(table.columns))
+    writer.writerows(neutralise_row(row) for row in table.plain_rows())
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -40,16 +45,16 @@ def as_xlsx(table, *, notes) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.id[:31]
-    sheet.append([table.title])
+    sheet.append([neutralise(table.title)])
     sheet["A1"].font = Font(bold=True)
     for note in notes:
-        sheet.append([note])
+        sheet.append([neutralise(note)])
     sheet.append([])
-    sheet.append(list(table.columns))
+    sheet.append(neutralise_row(table.columns))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in table.plain_rows():
-        sheet.append(["" if value is None else value for value in row])
+        sheet.append(["" if value is None else neutralise(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -147,7 +147,12 @@ def _dashboard(request, form, filters, builder, *, name, area=None, organisation
         table.downloads = [
             (
                 fmt.upper(),
-                f"?{urlencode({**query, 'download': table.id, 'format': fmt})}",
+                # The section too: a table is only found among its own
+                # section's, and the default section is the first.
+                "?"
+                + urlencode(
+                    {**query, "section": section, "download": table.id, "format": fmt}
+                ),
             )
             for fmt in downloads.FORMATS
         ]
