@@ -23,13 +23,42 @@ PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DEBUG", False)
 
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def weak_key(key):
+    """Why a signing key is too easy to guess, as Django's own deployment
+    check judges it, or "" when it is strong enough."""
+    if len(key) < 50:
+        return "shorter than 50 characters"
+    if len(set(key)) < 5:
+        return "made of fewer than 5 different characters"
+    if key.startswith("django-insecure-"):
+        return "Django's development key (it starts with 'django-insecure-')"
+    return ""
+
+
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
+# Older keys, newest first, still accepted for signatures (sessions, reset
+# links) made before a rotation; new ones use SECRET_KEY only.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env_str("SECRET_KEY_FALLBACKS").split(",") if key.strip()
+]
+if not DEBUG:
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. Generate one with: "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"SECRET_KEY must be set when DEBUG is off. Generate one with: {MAKE_A_KEY}"
         )
+    for name, key in [("SECRET_KEY", SECRET_KEY)] + [
+        ("SECRET_KEY_FALLBACKS", key) for key in SECRET_KEY_FALLBACKS
+    ]:
+        if weak_key(key):
+            raise ImproperlyConfigured(
+                f"{name} is too easy to guess: {weak_key(key)}. It signs sessions "
+                "and password-reset links, so it must be a long random string. "
+                f"Generate one with: {MAKE_A_KEY}"
+            )
+elif not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -79,7 +108,7 @@ MIDDLEWARE = [
     # Outside the idle sign-out, so that its redirect too reaches htmx as a
     # whole-page visit.
     "caremap.htmx.RedirectMiddleware",
-    "caremap.accounts.middleware.IdleTimeoutMiddleware",
+    "caremap.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,7 +206,11 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# However active they are, staff sign in again after this long (a working
+# day by default). The cookie lasts as long, so a session left unused for a
+# whole day is gone from the server as well.
+SESSION_MAX_AGE = timedelta(hours=env_int("SESSION_MAX_HOURS", 8, minimum=1))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Staff are signed out after this many minutes without a request.
@@ -218,6 +251,22 @@ STORAGES = {
 # Serve straight from the app folders when collectstatic has not been run
 # (development and tests); production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Request bodies. The largest real form (a review of a long plan, every note
+# full, in letters that take 12 bytes each once encoded) is about 300 KB, so
+# 2 MB is far from refusing real work, yet low enough that a pasted megabyte
+# still reaches its form and is refused beside its field ("Keep this to N
+# characters or fewer") rather than by a bare error page. Anything bigger is
+# refused before it is read, with templates/400.html. Files do not count
+# here: evidence (up to 10 MB, checked by its form) streams to a temporary
+# file once it passes FILE_UPLOAD_MAX_MEMORY_SIZE. The front server's body
+# limit must allow those 10 MB (see the README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A register of a large group ticks one box a member; no real form comes
+# near a thousand fields, and each field costs parsing time.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Evidence is attached one file at a time.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -12,15 +12,18 @@ from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
 LAST_SEEN_KEY = "caremap_last_seen"
+SIGNED_IN_AT_KEY = "caremap_signed_in_at"
 
 
-class IdleTimeoutMiddleware:
-    """Signs staff out after SESSION_IDLE_TIMEOUT without a request.
+class SessionTimeoutMiddleware:
+    """Signs staff out after SESSION_IDLE_TIMEOUT without a request, and after
+    SESSION_MAX_AGE from signing in however busy they are, so that a session
+    taken from a shared computer or a stolen cookie does not live for ever.
 
-    A form submitted after the timeout is not thrown away: its fields are kept
-    (see `drafts`) and offered back, to the same user only, after they sign in
-    again. Without this, a navigator who typed a long note and was called away
-    would lose it.
+    A form submitted after either limit is not thrown away: its fields are
+    kept (see `drafts`) and offered back, to the same user only, after they
+    sign in again. Without this, a navigator who typed a long note and was
+    called away would lose it.
     """
 
     def __init__(self, get_response):
@@ -29,44 +32,65 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         now = int(time.time())
         if request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT_KEY, now)
             last_seen = request.session.get(LAST_SEEN_KEY, now)
+            if now - signed_in_at > settings.SESSION_MAX_AGE.total_seconds():
+                return sign_out_keeping_input(
+                    request,
+                    summary="Signed out at the end of the longest session allowed",
+                    kept=_(
+                        "You were signed out because you had been signed in for "
+                        "a long time. What you typed has been kept: sign in "
+                        "again to check it and send it."
+                    ),
+                    not_kept=_(
+                        "You were signed out because you had been signed in for "
+                        "a long time. Sign in again to carry on."
+                    ),
+                )
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
-                return self.sign_out_idle(request)
+                return sign_out_keeping_input(
+                    request,
+                    summary="Signed out after a period without activity",
+                    kept=_(
+                        "You were signed out because you had not done anything for a while. "
+                        "What you typed has been kept: sign in again to check it and send it."
+                    ),
+                    not_kept=_(
+                        "You were signed out because you had not done anything for a while."
+                    ),
+                )
         response = self.get_response(request)
         # Stamped after the view, so the request that signs someone in starts
-        # their idle clock too.
+        # both clocks. Signing in always starts a fresh session (signing out
+        # empties it), so the first stamp is the moment of signing in.
         if request.user.is_authenticated:
+            request.session.setdefault(SIGNED_IN_AT_KEY, now)
             request.session[LAST_SEEN_KEY] = now
         return response
 
-    def sign_out_idle(self, request):
-        user_pk = request.user.pk
-        post_data = request.POST.copy() if request.method == "POST" else None
-        path = request.get_full_path()
-        record(
-            AuditEvent.Action.SIGN_OUT,
-            by=request.user,
-            record=request.user,
-            summary="Signed out after a period without activity",
-        )
-        logout(request)
-        if post_data is not None:
-            drafts.keep(request, path=request.path, data=post_data, user_pk=user_pk)
-            messages.warning(
-                request,
-                _(
-                    "You were signed out because you had not done anything for a while. "
-                    "What you typed has been kept: sign in again to check it and send it."
-                ),
-            )
-        else:
-            messages.info(
-                request,
-                _("You were signed out because you had not done anything for a while."),
-            )
-        return redirect(
-            f"{reverse(settings.LOGIN_URL)}?next={path if request.method == 'GET' else request.path}"
-        )
+
+def sign_out_keeping_input(request, *, summary, kept, not_kept):
+    """End the session and send the user to sign in again, keeping a form
+    they were sending for them to check and send again afterwards."""
+    user_pk = request.user.pk
+    post_data = request.POST.copy() if request.method == "POST" else None
+    path = request.get_full_path()
+    record(
+        AuditEvent.Action.SIGN_OUT,
+        by=request.user,
+        record=request.user,
+        summary=summary,
+    )
+    logout(request)
+    if post_data is not None:
+        drafts.keep(request, path=request.path, data=post_data, user_pk=user_pk)
+        messages.warning(request, kept)
+    else:
+        messages.info(request, not_kept)
+    return redirect(
+        f"{reverse(settings.LOGIN_URL)}?next={path if request.method == 'GET' else request.path}"
+    )
 
 
 class PrivateCacheMiddleware:

@@ -42,7 +42,7 @@ def sign_out(request):
 @allow("POST")
 def keep_alive(request):
     """Called by the idle warning's "Stay signed in" button. Reaching here is
-    enough: IdleTimeoutMiddleware restarts the idle clock on every request."""
+    enough: SessionTimeoutMiddleware restarts the idle clock on every request."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     return HttpResponse(status=204)

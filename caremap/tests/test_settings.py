@@ -36,7 +36,9 @@ def test_production_requires_a_secret_key():
 
 def test_production_turns_on_secure_cookies_and_hsts():
     result = load_settings(
-        DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="caremap.example.org"
+        DEBUG="false",
+        SECRET_KEY="a-long-random-test-key-" + "0123456789" * 3,
+        ALLOWED_HOSTS="caremap.example.org",
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
