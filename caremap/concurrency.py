@@ -61,9 +61,14 @@ class Guarded:
     record when it edits one (`instance` of a ModelForm, or `record=`)."""
 
     fingerprint_fields = None
+    # Labels for fingerprinted parts that are not fields of the form.
+    fingerprint_labels = {}
 
-    def __init__(self, *args, record=None, **kwargs):
+    def __init__(self, *args, record=None, fingerprint=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if fingerprint is not None:
+            # A record spread over several rows: the page's own reading of it.
+            self.fingerprint_values = fingerprint
         if record is None:
             record = getattr(self, "instance", None)
         self.record = record if record is not None and record.pk else None
@@ -137,6 +142,8 @@ class Guarded:
         return rows
 
     def label_for(self, record, name):
+        if name in self.fingerprint_labels:
+            return self.fingerprint_labels[name]
         if name in self.fields and self.fields[name].label:
             return self.fields[name].label
         try:
@@ -158,6 +165,8 @@ class Guarded:
         elif field is not None and field.flatchoices:
             raw = field.value_from_object(record)
             value = dict(field.flatchoices).get(raw, raw)
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value)
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, datetime.date):

@@ -6,23 +6,27 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.forms import DatePartsField, Form
 from caremap.instruments.definition import AnswerError
 from caremap.instruments.models import InstrumentVersion
 
 
-class SectionForm(Form):
+class SectionForm(Guarded, Form):
     """A field per item in the section, named by the item's id."""
 
     def __init__(self, section, *args, answers=None, **kwargs):
-        super().__init__(*args, **kwargs)
         self.section = section
+        super().__init__(*args, **kwargs)
         answers = answers or {}
         for item in section.items:
             field = _field_for(item)
             if item.id in answers:
                 field.initial = _initial(item, answers[item.id])
             self.fields[item.id] = field
+
+    def fingerprint_values(self, record):
+        return [(item.id, record.answers.get(item.id)) for item in self.section.items]
 
     def clean(self):
         cleaned = super().clean()
@@ -126,7 +130,7 @@ def _initial(item, answer):
     return answer
 
 
-class InstrumentChoiceForm(Form):
+class InstrumentChoiceForm(Guarded, Form):
     instrument = forms.ModelChoiceField(
         label=_("Which questionnaire?"),
         queryset=InstrumentVersion.objects.none(),

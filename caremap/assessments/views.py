@@ -25,6 +25,7 @@ from caremap.accounts import drafts
 from caremap.assessments import actions, profile
 from caremap.assessments.forms import InstrumentChoiceForm, SectionForm
 from caremap.assessments.models import Assessment, SelfCompletionLink
+from caremap.concurrency import guarded
 from caremap.http import allow
 from caremap.instruments import fhir
 from caremap.people.permissions import get_person_for_user
@@ -109,6 +110,7 @@ def person_assessments(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def assessment_start(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
     form = InstrumentChoiceForm(request.POST or None)
@@ -130,6 +132,7 @@ def assessment_start(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def link_issue(request, pk):
     person = get_person_for_user(request, pk, perm="people.change_person")
     form = InstrumentChoiceForm(request.POST or None)
@@ -224,6 +227,7 @@ def assessment(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def section(request, pk, section_id):
     flow = _navigator_flow(request, pk, perm="people.change_person")
     return _section(request, flow, section_id)
@@ -331,6 +335,7 @@ def self_start(request, token):
 
 @allow("GET", "POST")
 @never_cache
+@guarded
 def self_section(request, token, section_id):
     flow, refusal = _self_flow(request, token)
     return refusal or _section(request, flow, section_id)
@@ -402,7 +407,7 @@ def _section(request, flow, section_id):
     current = instrument.section(section_id)
     returning = request.GET.get("return") == "check"
     data = drafts.form_data(request) if flow.by is not None else (request.POST or None)
-    form = SectionForm(current, data, answers=assessment.answers)
+    form = SectionForm(current, data, answers=assessment.answers, record=assessment)
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_section(assessment, current, form.answers, by=flow.by)

@@ -24,6 +24,7 @@ from caremap.careplans.models import (
     PlanSettings,
 )
 from caremap.careplans.permissions import get_goal_for_user, get_plan_for_user
+from caremap.concurrency import Guarded, guarded
 from caremap.forms import Form as GovukForm
 from caremap.http import allow
 from caremap.organisations.permissions import get_organisation_for_user
@@ -294,7 +295,9 @@ def plan_pdf(request, pk):
     return pdf_response(pdf, f"care-plan-{timezone.localdate().isoformat()}.pdf")
 
 
-class PlanSettingsForm(GovukForm):
+class PlanSettingsForm(Guarded, GovukForm):
+    fingerprint_fields = ["review_every_days"]
+
     review_every_days = forms.IntegerField(
         label=_("How many days between reviews?"),
         help_text=_("Between 7 and 365. Most services review every 90 days."),
@@ -314,12 +317,15 @@ class PlanSettingsForm(GovukForm):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def plan_settings(request, pk):
     """A manager sets how often the organisation's plans are reviewed."""
     organisation = get_organisation_for_user(request, pk)
     current = PlanSettings.objects.filter(organisation=organisation).first()
     every = current.review_every_days if current else REVIEW_EVERY_DAYS_DEFAULT
-    form = PlanSettingsForm(request.POST or None, initial={"review_every_days": every})
+    form = PlanSettingsForm(
+        request.POST or None, initial={"review_every_days": every}, record=current
+    )
     if request.method == "POST" and form.is_valid():
         actions.save_plan_settings(
             organisation,

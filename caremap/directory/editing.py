@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.directory import actions
 from caremap.directory.forms import (
     CHARGE,
@@ -171,6 +172,11 @@ def _schedules(listing):
     return rows, others
 
 
+def _as_shown(listing):
+    """The entry as its edit page shows it, to tell whether it changed."""
+    return [*sorted(_initial(listing).items()), ("schedules", _schedules(listing)[0])]
+
+
 def service_data(form, formset, *, managed):
     """What `actions.save_service` needs, from the valid form and formset."""
     data = dict(form.cleaned_data)
@@ -225,6 +231,8 @@ def _edit_page(request, listing, areas):
         organisations=_organisation_choices(areas),
         instrument=instrument,
         managed_organisations=managed,
+        record=listing,
+        fingerprint=_as_shown,
     )
     rows, other_schedules = _schedules(listing)
     formset = ScheduleFormSet(data, initial=rows, prefix="schedules")
@@ -281,6 +289,7 @@ def _edit_page(request, listing, areas):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def service_add(request):
     area_ids = keeper_area_ids(request.user)
     areas = [
@@ -295,6 +304,7 @@ def service_add(request):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def service_edit(request, service_id):
     listing = _listing_for_editing(service_id)
     if not request.user.has_perm("directory.change_listing", listing):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.directory.models import Listing
 from caremap.forms import DatePartsField, Form
 from caremap.people.models import Person
@@ -146,7 +147,9 @@ def _coordinate_field(label, limit, example):
     )
 
 
-class ServiceForm(Form):
+class ServiceForm(Guarded, Form):
+    fingerprint_labels = {"schedules": _("When it runs")}
+
     """Everything on the edit page except the opening times, which are a
     formset of `ScheduleForm`."""
 

@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caremap.concurrency import guarded
 from caremap.directory import actions, rules
 from caremap.directory.models import (
     REVIEW_AFTER_DAYS_DEFAULT,
@@ -157,6 +158,7 @@ def review(request):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def editors(request):
     choice = _choose_area(
         request,
@@ -241,6 +243,7 @@ def _settings_choice(request):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def directory_settings(request):
     choice = _settings_choice(request)
     area = choice.area
@@ -252,7 +255,9 @@ def directory_settings(request):
         ),
     }
     form = DirectorySettingsForm(
-        request.POST if request.method == "POST" else None, initial=initial
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        record=current,
     )
     if request.method == "POST" and form.is_valid():
         actions.save_directory_settings(
@@ -282,6 +287,7 @@ def directory_settings(request):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def token_create(request):
     choice = _settings_choice(request)
     form = ApiTokenForm(request.POST if request.method == "POST" else None)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.directory.models import REVIEW_AFTER_DAYS_DEFAULT, Editor
 from caremap.forms import DatePartsField, Form
 
@@ -15,7 +16,7 @@ REVIEW_AFTER_DAYS_MIN = 1
 REVIEW_AFTER_DAYS_MAX = 730
 
 
-class AppointEditorForm(Form):
+class AppointEditorForm(Guarded, Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("They must already have a Caremap account."),
@@ -48,7 +49,9 @@ class AppointEditorForm(Form):
         return email
 
 
-class DirectorySettingsForm(Form):
+class DirectorySettingsForm(Guarded, Form):
+    fingerprint_fields = ["public", "review_after_days"]
+
     public = forms.BooleanField(
         label=_("Open the directory and its HSDS API to everyone"),
         help_text=_(
@@ -88,7 +91,7 @@ class DirectorySettingsForm(Form):
         widget.attrs.update({"inputmode": "numeric", "class": "govuk-input--width-4"})
 
 
-class ApiTokenForm(Form):
+class ApiTokenForm(Guarded, Form):
     name = forms.CharField(
         label=_("Who or what the token is for"),
         help_text=_(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.directory.models import Listing
 from caremap.engagement import actions
 from caremap.engagement.attendance_forms import (
@@ -124,6 +125,7 @@ def _groups_url(person):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def group_add(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     form = GroupMembershipForm(
@@ -181,6 +183,7 @@ def _membership(person, membership_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def group_change(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -213,6 +216,7 @@ def group_change(request, person_pk, membership_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def group_stop(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -248,6 +252,7 @@ def group_stop(request, person_pk, membership_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def attendance_record(request, person_pk, membership_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     membership = _membership(person, membership_pk)
@@ -368,6 +373,7 @@ def _day_from_query(request):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def register(request, service_id):
     _may_take_registers(request)
     memberships = _register_memberships(request.user, service_id)

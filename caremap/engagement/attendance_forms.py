@@ -6,6 +6,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.directory.models import Listing
 from caremap.engagement.models import Attendance
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
@@ -79,7 +80,7 @@ class RegisterAgreementMixin:
             )
 
 
-class GroupMembershipForm(RegisterAgreementMixin, Form):
+class GroupMembershipForm(Guarded, RegisterAgreementMixin, Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     service = forms.ChoiceField(
         label=_("Which group do they go to?"),
@@ -155,7 +156,9 @@ class GroupMembershipForm(RegisterAgreementMixin, Form):
         return cleaned
 
 
-class GroupMembershipChangeForm(RegisterAgreementMixin, Form):
+class GroupMembershipChangeForm(Guarded, RegisterAgreementMixin, Form):
+    fingerprint_fields = ["regular", "on_register"]
+
     regular = _regular_field()
     on_register = _on_register_field()
 
@@ -167,7 +170,7 @@ class GroupMembershipChangeForm(RegisterAgreementMixin, Form):
                 "on_register": "yes" if membership.on_register else "no",
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=membership, **kwargs)
         self.membership = membership
         if membership.on_register and membership.register_agreed_on:
             self.fields["on_register"].help_text = _(
@@ -181,12 +184,14 @@ class GroupMembershipChangeForm(RegisterAgreementMixin, Form):
         return cleaned
 
 
-class StopGoingForm(Form):
+class StopGoingForm(Guarded, Form):
+    fingerprint_fields = ["ended_on"]
+
     ended_on = _date_field(_("When did they stop going?"))
 
     def __init__(self, *args, membership, **kwargs):
         kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=membership, **kwargs)
         self.membership = membership
 
     def clean_ended_on(self):
@@ -201,7 +206,7 @@ class StopGoingForm(Form):
         return day
 
 
-class AttendanceForm(Form):
+class AttendanceForm(Guarded, Form):
     on = _date_field(_("Session date"))
     attended = _yes_no(
         _("Did they go?"),
@@ -246,7 +251,7 @@ def check_session_date(day, membership):
         )
 
 
-class RegisterForm(Form):
+class RegisterForm(Guarded, Form):
     on = _date_field(_("Session date"))
     went = forms.MultipleChoiceField(
         label=_("Who went?"),

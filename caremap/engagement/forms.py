@@ -5,11 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.engagement.models import Contact
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 
 
-class ContactForm(Form):
+class ContactForm(Guarded, Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     method = forms.ChoiceField(
         label=_("How?"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
+from caremap.concurrency import guarded
 from caremap.engagement import actions, alerting
 from caremap.engagement.models import Alert, CheckUp, Contact, EngagementSettings
 from caremap.engagement.outreach_forms import CheckUpForm, CloseForm, SettingsForm
@@ -113,12 +114,13 @@ def outreach_start(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def alert_close(request, pk):
     alert = get_alert_for_user(request, pk, perm=CHANGE)
     if alert.closed_at is not None:
         messages.info(request, _("That alert was already closed."))
         return redirect("engagement:alert", pk=alert.pk)
-    form = CloseForm(drafts.form_data(request), person=alert.person)
+    form = CloseForm(drafts.form_data(request), person=alert.person, record=alert)
     if request.method == "POST" and form.is_valid():
         actions.close_alert(
             alert,
@@ -142,6 +144,7 @@ def alert_close(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def check_up_record(request, pk):
     check_up = get_check_up_for_user(request, pk, perm=CHANGE)
     person = check_up.episode.person
@@ -185,6 +188,7 @@ def check_up_record(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def engagement_settings(request, pk):
     """A manager sets the organisation's rules for staying connected."""
     organisation = get_organisation_for_user(request, pk)

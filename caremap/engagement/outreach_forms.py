@@ -2,13 +2,16 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.engagement.models import CheckUp, EngagementSettings, OutreachTask
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form, ModelForm
 
 DATE_ERRORS = THE_DATE_ERRORS
 
 
-class CloseForm(Form):
+class CloseForm(Guarded, Form):
+    fingerprint_fields = ["closed_at"]
+
     outcome = forms.ChoiceField(
         label=_("How did the outreach end?"),
         choices=OutreachTask.Outcome.choices,
@@ -33,7 +36,9 @@ class CloseForm(Form):
             self.fields["outcome"].initial = OutreachTask.Outcome.DECLINED
 
 
-class CheckUpForm(ModelForm):
+class CheckUpForm(Guarded, ModelForm):
+    fingerprint_fields = ["done_on", "outcome", "note", "contact", "check_in"]
+
     done_on = DatePartsField(
         label=_("Date of the check-up"),
         help_text=_("For example, 27 3 2026"),
@@ -102,7 +107,7 @@ class CheckUpForm(ModelForm):
         return day
 
 
-class SettingsForm(ModelForm):
+class SettingsForm(Guarded, ModelForm):
     class Meta:
         model = EngagementSettings
         fields = [

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.engagement import actions
 from caremap.engagement.forms import ContactForm
 from caremap.engagement.models import Contact, OutreachTask
@@ -50,6 +51,7 @@ def person_contacts(request, person_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def contact_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     task = _open_task(person, request.GET.get("task") or request.POST.get("task"))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.episodes.models import Episode
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, ModelForm
 
@@ -43,7 +44,7 @@ EXIT_HINTS = {
 }
 
 
-class EpisodeForm(ModelForm):
+class EpisodeForm(Guarded, ModelForm):
     """A referral and, as they happen, its triage and first intervention."""
 
     referred_on = DatePartsField(
@@ -98,7 +99,7 @@ class EpisodeForm(ModelForm):
         }
 
 
-class ExitForm(ModelForm):
+class ExitForm(Guarded, ModelForm):
     """The end of an episode: its date, the reason, and (for the opiate rule)
     whether substitution medication was still being received."""
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.engagement.alerting import schedule_check_ups
 from caremap.episodes import actions
 from caremap.episodes.continuity import Span, journeys
@@ -103,6 +104,7 @@ def episode_detail(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def episode_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm=CHANGE)
     form = EpisodeForm(drafts.form_data(request))
@@ -123,6 +125,7 @@ def episode_create(request, person_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def episode_edit(request, pk):
     episode = get_episode_for_user(request, pk, perm=CHANGE)
     return _change(
@@ -136,6 +139,7 @@ def episode_edit(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def episode_exit(request, pk):
     episode = get_episode_for_user(request, pk, perm=CHANGE)
     response = _change(

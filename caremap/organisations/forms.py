@@ -4,11 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from caremap.accounts.models import User
+from caremap.concurrency import Guarded
 from caremap.forms import Form
 from caremap.organisations.models import Membership, Team
 
 
-class TeamForm(Form):
+class TeamForm(Guarded, Form):
+    fingerprint_fields = ["name"]
+
     name = forms.CharField(
         label=_("Team name"),
         max_length=200,
@@ -16,7 +19,7 @@ class TeamForm(Form):
     )
 
     def __init__(self, *args, organisation, team=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=team, **kwargs)
         self.organisation = organisation
         self.team = team
 
@@ -98,7 +101,9 @@ class MemberForm(Form):
         return cleaned
 
 
-class MembershipTeamForm(Form):
+class MembershipTeamForm(Guarded, Form):
+    fingerprint_fields = ["team"]
+
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Team"),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.http import allow
 from caremap.organisations import actions
 from caremap.organisations.forms import MemberForm, MembershipTeamForm, TeamForm
@@ -73,6 +74,7 @@ def organisation_detail(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def team_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
     form = TeamForm(
@@ -101,6 +103,7 @@ def team_create(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def team_edit(request, pk, team_pk):
     team = get_team_for_user(request, pk, team_pk)
     organisation = team.organisation
@@ -165,6 +168,7 @@ def member_create(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def member_edit(request, pk, membership_pk):
     membership = get_membership_for_user(request, pk, membership_pk)
     organisation = membership.organisation
@@ -172,7 +176,10 @@ def member_edit(request, pk, membership_pk):
         raise PermissionDenied
     data = drafts.form_data(request)
     form = MembershipTeamForm(
-        data, organisation=organisation, initial={"team": membership.team}
+        data,
+        organisation=organisation,
+        initial={"team": membership.team},
+        record=membership,
     )
     if request.method == "POST" and form.is_valid():
         actions.change_membership_team(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.forms import Form, ModelForm
 from caremap.planaudits.indicators import INDICATORS
 from caremap.planaudits.models import DEFAULT_SAMPLE_SIZE, Applies, PlanAuditItem
@@ -8,7 +9,7 @@ from caremap.planaudits.models import DEFAULT_SAMPLE_SIZE, Applies, PlanAuditIte
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class DrawForm(Form):
+class DrawForm(Guarded, Form):
     size = forms.IntegerField(
         label=_("How many plans should the sample have?"),
         initial=DEFAULT_SAMPLE_SIZE,
@@ -47,7 +48,7 @@ def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class JudgementForm(ModelForm):
+class JudgementForm(Guarded, ModelForm):
     """The manager's answers. Yes/no questions are radios, each hinted with
     what the automatic check found when the sample was drawn."""
 

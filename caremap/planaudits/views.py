@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
 from caremap.assessments.models import Assessment
+from caremap.concurrency import guarded
 from caremap.http import allow
 from caremap.organisations.models import Organisation
 from caremap.planaudits import actions, indicators, results
@@ -101,6 +102,7 @@ def overview(request, organisation_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def draw(request, organisation_pk):
     organisation = get_organisation_for_auditor(request, organisation_pk)
     available = len(actions.active_plan_ids(organisation))
@@ -187,6 +189,7 @@ def _plan_summary(plan):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def item_form(request, organisation_pk, audit_pk, item_pk):
     audit = get_audit_for_auditor(request, organisation_pk, audit_pk)
     item = get_object_or_404(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.forms import DatePartsField, Form, ModelForm
 from caremap.referrals.models import Rating, Referral
 
@@ -20,7 +21,7 @@ class SearchForm(Form):
             self.fields["q"].label = label
 
 
-class ReferralForm(ModelForm):
+class ReferralForm(Guarded, ModelForm):
     shared = forms.MultipleChoiceField(
         label=_("What did you share with the service?"),
         help_text=_(
@@ -79,7 +80,9 @@ class ReferralForm(ModelForm):
         self.fields["consent_method"].choices = list(Referral.Consent.choices)
 
 
-class StatusUpdateForm(Form):
+class StatusUpdateForm(Guarded, Form):
+    fingerprint_fields = ["status"]
+
     to_status = forms.ChoiceField(
         label=_("What has happened?"),
         widget=forms.RadioSelect,
@@ -101,7 +104,7 @@ class StatusUpdateForm(Form):
 
     def __init__(self, *args, referral, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=referral, **kwargs)
         self.referral = referral
         labels = dict(Referral.Status.choices)
         self.fields["to_status"].choices = [
@@ -114,7 +117,7 @@ class StatusUpdateForm(Form):
         return day
 
 
-class RatingForm(ModelForm):
+class RatingForm(Guarded, ModelForm):
     given_by_person = forms.TypedChoiceField(
         label=_("Who gave this rating?"),
         choices=[

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caremap.concurrency import guarded
 from caremap.directory.models import Listing
 from caremap.http import allow
 from caremap.people.models import Person
@@ -88,6 +89,7 @@ def person_referrals(request, person_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def referral_create(request, person_pk):
     person = get_person_for_user(request, person_pk, perm="referrals.make_referral")
     listings = _listings_for(person.organisation.area_id)
@@ -206,6 +208,7 @@ def referral_detail(request, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def referral_update(request, pk):
     referral = get_referral_for_user(request, pk, perm="referrals.update_referral")
     if request.method == "POST" and request.POST.get("to_status") == referral.status:
@@ -259,6 +262,7 @@ def _already_recorded(request, referral):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def referral_rate(request, pk):
     referral = get_referral_for_user(request, pk, perm="referrals.rate_referral")
     existing = _rating_of(referral)

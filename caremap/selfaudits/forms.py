@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from caremap.concurrency import Guarded
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 from caremap.selfaudits import uploads
 from caremap.selfaudits.models import Answer, Rating
@@ -28,7 +29,7 @@ def quarter_of(today):
     return start, following - datetime.timedelta(days=1)
 
 
-class StartForm(Form):
+class StartForm(Guarded, Form):
     period_start = DatePartsField(
         label=_("Start of the period"),
         help_text=DATE_HINT,
@@ -56,7 +57,7 @@ class StartForm(Form):
         return data
 
 
-class AnswerForm(Form):
+class AnswerForm(Guarded, Form):
     rating = forms.ChoiceField(
         label=_("Does the service do this?"),
         choices=Rating.choices,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caremap.accounts import drafts
+from caremap.concurrency import guarded
 from caremap.http import allow
 from caremap.organisations.models import Area, Organisation
 from caremap.privacy.audit import record
@@ -89,6 +90,7 @@ def audit_list(request, organisation_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def audit_start(request, organisation_pk):
     organisation = get_organisation_for_user(request, organisation_pk)
     start, end = last_full_quarter(timezone.localdate())
@@ -180,6 +182,7 @@ def audit_reopen(request, organisation_pk, pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def answer(request, organisation_pk, pk, area):
     audit = get_audit_for_user(request, organisation_pk, pk)
     item = audit.checklist.area(area)
@@ -197,6 +200,8 @@ def answer(request, organisation_pk, pk, area):
             "rating": current.rating if current else "",
             "evidence": current.evidence if current else "",
         },
+        record=audit,
+        fingerprint=lambda audit: _answer_as_shown(audit, item.key),
     )
     following = audit.checklist.after(item.key)
     if request.method == "POST" and form.is_valid():
@@ -253,6 +258,14 @@ def answer(request, organisation_pk, pk, area):
             "back_url": audit.get_absolute_url(),
         },
     )
+
+
+def _answer_as_shown(audit, key):
+    answer = Answer.objects.filter(audit=audit, area=key).first()
+    return [
+        ("rating", answer.rating if answer else ""),
+        ("evidence", answer.evidence if answer else ""),
+    ]
 
 
 def _get_file(request, organisation_pk, pk, file_pk):
