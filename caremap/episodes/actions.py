@@ -6,7 +6,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from caremap.episodes import linkage
@@ -48,6 +48,64 @@ def linkage_key_for(person) -> str:
         )
     except linkage.NoInitial:
         return ""
+
+
+@transaction.atomic
+def rotate_linkage_secret(area, *, by):
+    """Replace the area's linkage secret with a new one and work out every
+    stored key in the area again under it, from each person's details as
+    they are now. Returns how many episodes were keyed, or None when the area
+    has no secret yet (it gets one with its first episode).
+
+    Every person in the area is locked first: recording an episode locks its
+    person before reading the secret, so none can be keyed under the old
+    secret once this has begun."""
+    secret = LinkageSecret.objects.select_for_update().filter(area=area).first()
+    if secret is None:
+        return None
+    list(
+        Person.objects.select_for_update()
+        .filter(organisation__area=area)
+        .values_list("pk", flat=True)
+    )
+    secret.secret = secrets.token_hex(32)
+    secret.created_at = timezone.now()
+    secret.save(update_fields=["secret", "created_at"])
+    key = bytes.fromhex(secret.secret)
+    episodes = Episode.objects.filter(organisation__area=area)
+    rows = episodes.values_list(
+        "pk",
+        "person__given_name",
+        "person__family_name",
+        "person__date_of_birth",
+        "person__sex",
+    )
+    batch = []
+    keyed = 0
+    for pk, given_name, family_name, date_of_birth, sex in rows.iterator(2000):
+        try:
+            value = linkage.linkage_key(
+                given_name, family_name, date_of_birth, sex, secret=key
+            )
+        except linkage.NoInitial:
+            value = ""
+        batch.append(Episode(pk=pk, linkage_key=value))
+        keyed += 1
+        if len(batch) == 2000:
+            Episode.objects.bulk_update(batch, ["linkage_key"])
+            batch = []
+    Episode.objects.bulk_update(batch, ["linkage_key"])
+    # Keys from today's details can join episodes that older details kept
+    # apart, so journeys are worked out again over the whole area.
+    episodes.refresh_journeys()
+    record(
+        AuditEvent.Action.UPDATE,
+        by=by,
+        record=secret,
+        summary="Replaced the area's linkage secret and recomputed its keys",
+        changes={"area": area.name, "episodes": keyed},
+    )
+    return keyed
 
 
 @transaction.atomic
