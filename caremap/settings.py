@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "caremap",
     "caremap.accounts",
     "caremap.organisations",
@@ -104,11 +107,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether this session was confirmed with a two-step code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Outside the idle sign-out, so that its redirect too reaches htmx as a
     # whole-page visit.
     "caremap.htmx.RedirectMiddleware",
     "caremap.accounts.middleware.SessionTimeoutMiddleware",
+    "caremap.accounts.middleware.TwoStepRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -213,6 +219,13 @@ SESSION_MAX_AGE = timedelta(hours=env_int("SESSION_MAX_HOURS", 8, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Two-step verification (caremap/accounts/twostep.py): required of
+# administrators when this is on (off by default so the demo works; a live
+# service should turn it on), and of managers in areas that require it.
+TWO_STEP_FOR_ADMINISTRATORS = env_bool("TWO_STEP_FOR_ADMINISTRATORS", False)
+OTP_TOTP_ISSUER = "Caremap"
+# Django admin lists authenticator devices; it must never show their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff are signed out after this many minutes without a request.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, minimum=1))
 

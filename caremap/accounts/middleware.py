@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caremap.accounts import drafts
+from caremap.accounts import drafts, twostep
 from caremap.privacy.audit import record
 from caremap.privacy.models import AuditEvent
 
@@ -68,6 +68,39 @@ class SessionTimeoutMiddleware:
             request.session.setdefault(SIGNED_IN_AT_KEY, now)
             request.session[LAST_SEEN_KEY] = now
         return response
+
+
+class TwoStepRequiredMiddleware:
+    """Signs out a session that is not verified with a code when the user's
+    role has come to require one (an area switched it on, an administrator
+    removed their app) since they signed in. Signing in again asks for the
+    code, or for the app to be set up. Sign-in itself never lets such a
+    session start: see `twostep`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and twostep.is_required(user)
+        ):
+            return sign_out_keeping_input(
+                request,
+                summary="Signed out: two-step verification is required",
+                kept=_(
+                    "Your role now needs two-step verification. What you typed "
+                    "has been kept: sign in again to set it up, then check it "
+                    "and send it."
+                ),
+                not_kept=_(
+                    "Your role now needs two-step verification. Sign in again "
+                    "to set it up."
+                ),
+            )
+        return self.get_response(request)
 
 
 def sign_out_keeping_input(request, *, summary, kept, not_kept):
