@@ -552,3 +552,18 @@ def test_a_missing_postgresql_program_is_named(monkeypatch, tmp_path):
         "the server's version or newer (on Debian and Ubuntu: apt-get install "
         "postgresql-client)."
     )
+
+
+def test_a_backup_can_go_to_a_stream_for_encrypting_on_the_fly(world, media):
+    upload_evidence(world.riverside, world.mia)
+    stream = io.BytesIO()
+
+    manifest = backups.create_backup(stream)
+
+    stream.seek(0)
+    with tarfile.open(fileobj=stream) as opened:
+        names = set(opened.getnames())
+        written = json.loads(opened.extractfile("manifest.json").read())
+    assert names == {*manifest["members"], "manifest.json"}
+    assert written == manifest
+    assert backups.file_count(manifest) == 2
