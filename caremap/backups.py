@@ -21,6 +21,7 @@ database that is not empty) raise BackupError with one line to show them.
 
 import datetime
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -64,10 +65,6 @@ class BackupError(Exception):
     """An expected failure, said in one line an operator can act on."""
 
 
-def media_root():
-    return Path(settings.MEDIA_ROOT)
-
-
 def caremap_version():
     try:
         return version("caremap")
@@ -88,6 +85,7 @@ def create_backup(destination, *, media_root=None):
         raise BackupError(
             f"Backups of {connection.vendor} databases are not supported."
         )
+    created_at = datetime.datetime.now(datetime.UTC)
     with tempfile.TemporaryDirectory(prefix="caremap-backup-") as scratch:
         dump = Path(scratch) / "dump"
         database = DUMPERS[connection.vendor](connection, dump)
@@ -106,7 +104,7 @@ def create_backup(destination, *, media_root=None):
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
                 "caremap_version": caremap_version(),
-                "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+                "created_at": created_at.isoformat(),
                 "database": {"vendor": connection.vendor, **database},
                 "members": members,
             }
@@ -258,19 +256,7 @@ def _add_bytes(archive, name, data):
     info.size = len(data)
     info.mtime = int(datetime.datetime.now(datetime.UTC).timestamp())
     info.mode = 0o600
-    archive.addfile(info, _Hashing(_BytesReader(data)))
-
-
-class _BytesReader:
-    def __init__(self, data):
-        self.data = memoryview(data)
-        self.position = 0
-
-    def read(self, size=-1):
-        end = len(self.data) if size < 0 else self.position + size
-        chunk = bytes(self.data[self.position : end])
-        self.position += len(chunk)
-        return chunk
+    archive.addfile(info, io.BytesIO(data))
 
 
 def _media_files(root):
@@ -310,8 +296,9 @@ def restore_backup(source, *, media_root=None, force=False):
         RESTORERS[vendor](connection, scratch / DUMPS[vendor])
         removed = _restore_files(scratch, manifest, media_root)
     _verify_counts(connection, manifest["database"]["tables"])
-    # An older backup's audit table may lack columns this Caremap writes;
-    # then the event waits for nothing and the operator is told to migrate.
+    # An older backup's audit table may lack columns this Caremap writes
+    # until `caremap migrate` has run; then no event is written, and the
+    # command says so.
     recorded = not any(app == "privacy" for app, _name in pending)
     if recorded:
         record(
@@ -326,6 +313,7 @@ def restore_backup(source, *, media_root=None, force=False):
         )
     return {
         "manifest": manifest,
+        "media_root": media_root,
         "pending_migrations": pending,
         "removed": removed,
         "recorded": recorded,

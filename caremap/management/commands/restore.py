@@ -53,7 +53,7 @@ class Command(BaseCommand):
         )
         files = (
             f"Restored {counted(backups.file_count(manifest), 'uploaded file', 'uploaded files')} "
-            f"({size(backups.file_bytes(manifest))}) to {backups.media_root()}"
+            f"({size(backups.file_bytes(manifest))}) to {done['media_root']}"
         )
         if done["removed"]:
             files += (
