@@ -50,6 +50,12 @@ class SignInView(auth_views.LoginView):
 sign_in = allow("GET", "POST")(SignInView.as_view())
 
 
+def admin_sign_in(request, extra_context=None):
+    """Django admin's sign-in page, sent to Caremap's (see AccountsConfig)."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(next_url)
+
+
 @allow("POST")
 def sign_out(request):
     if request.user.is_authenticated:

@@ -330,3 +330,25 @@ def test_a_verified_session_carries_on_when_the_role_comes_to_need_it(
     client.post(reverse("accounts:two-step"), {"code": code_for(device, clock)})
     require_for_north_valley(world)
     assert client.get(reverse("people:person-list")).status_code == 200
+
+
+def test_django_admins_own_sign_in_page_cannot_skip_the_code(world, client, clock):
+    device = give_app(world.ada)
+    admin_index = reverse("admin:index")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "ada@admin.test", "password": PASSWORD, "next": admin_index},
+    )
+    assert not signed_in(client)
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+    sign_in_url = response["Location"]
+    response = client.post(
+        sign_in_url, {"username": "ada@admin.test", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:two-step")
+    assert not signed_in(client)
+    response = client.post(
+        reverse("accounts:two-step"), {"code": code_for(device, clock)}
+    )
+    assert response["Location"] == admin_index
+    assert client.get(admin_index).status_code == 200
