@@ -296,8 +296,6 @@ def plan_pdf(request, pk):
 
 
 class PlanSettingsForm(Guarded, GovukForm):
-    fingerprint_fields = ["review_every_days"]
-
     review_every_days = forms.IntegerField(
         label=_("How many days between reviews?"),
         help_text=_("Between 7 and 365. Most services review every 90 days."),
@@ -315,6 +313,12 @@ class PlanSettingsForm(Guarded, GovukForm):
     )
 
 
+def _review_interval(organisation):
+    current = PlanSettings.objects.filter(organisation=organisation).first()
+    every = current.review_every_days if current else REVIEW_EVERY_DAYS_DEFAULT
+    return [("review_every_days", every)]
+
+
 @allow("GET", "POST")
 @login_required
 @guarded
@@ -324,7 +328,11 @@ def plan_settings(request, pk):
     current = PlanSettings.objects.filter(organisation=organisation).first()
     every = current.review_every_days if current else REVIEW_EVERY_DAYS_DEFAULT
     form = PlanSettingsForm(
-        request.POST or None, initial={"review_every_days": every}, record=current
+        request.POST or None,
+        initial={"review_every_days": every},
+        # The organisation, since its settings may have no row yet.
+        record=organisation,
+        fingerprint=_review_interval,
     )
     if request.method == "POST" and form.is_valid():
         actions.save_plan_settings(

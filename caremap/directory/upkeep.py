@@ -241,6 +241,17 @@ def _settings_choice(request):
     )
 
 
+def _settings_of(area):
+    current = AreaDirectory.objects.filter(area=area).first()
+    return [
+        ("public", current.public if current else False),
+        (
+            "review_after_days",
+            current.review_after_days if current else REVIEW_AFTER_DAYS_DEFAULT,
+        ),
+    ]
+
+
 @allow("GET", "POST")
 @login_required
 @guarded
@@ -257,7 +268,9 @@ def directory_settings(request):
     form = DirectorySettingsForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        record=current,
+        # The area, since its settings may have no row yet.
+        record=area,
+        fingerprint=_settings_of,
     )
     if request.method == "POST" and form.is_valid():
         actions.save_directory_settings(

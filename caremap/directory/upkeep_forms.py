@@ -50,8 +50,6 @@ class AppointEditorForm(Guarded, Form):
 
 
 class DirectorySettingsForm(Guarded, Form):
-    fingerprint_fields = ["public", "review_after_days"]
-
     public = forms.BooleanField(
         label=_("Open the directory and its HSDS API to everyone"),
         help_text=_(

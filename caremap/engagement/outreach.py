@@ -186,6 +186,11 @@ def check_up_record(request, pk):
     )
 
 
+def _settings_of(organisation):
+    current = EngagementSettings.for_organisation(organisation.pk)
+    return [(name, getattr(current, name)) for name in actions.FIELDS]
+
+
 @allow("GET", "POST")
 @login_required
 @guarded
@@ -193,7 +198,13 @@ def engagement_settings(request, pk):
     """A manager sets the organisation's rules for staying connected."""
     organisation = get_organisation_for_user(request, pk)
     current = EngagementSettings.for_organisation(organisation.pk)
-    form = SettingsForm(drafts.form_data(request), instance=current)
+    form = SettingsForm(
+        drafts.form_data(request),
+        instance=current,
+        # The organisation, since its settings may have no row yet.
+        record=organisation,
+        fingerprint=_settings_of,
+    )
     if request.method == "POST" and form.is_valid():
         actions.save_settings(
             organisation,

@@ -91,3 +91,10 @@ class Page:
 
 def url_of(name, args):
     return reverse(name, args=args)
+
+
+def problems(response):
+    """The error summary's text, to say why a sending was not saved."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    summary = soup.select_one(".govuk-error-summary")
+    return " ".join(summary.get_text().split()) if summary else response.status_code
