@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,6 +84,9 @@ class GovukBoundField(BoundField):
             attrs["aria-describedby"] = self.described_by
         else:
             attrs.pop("aria-describedby", None)
+        # A browser enforcing maxlength silently cuts pasted text short; the
+        # server's message beside the field says what is too long instead.
+        widget.attrs.pop("maxlength", None)
         return attrs
 
 
@@ -89,6 +94,35 @@ class GovukFormMixin:
     use_required_attribute = False
     bound_field_class = GovukBoundField
     template_name_div = "govuk/forms/form.html"
+
+    def full_clean(self):
+        super().full_clean()
+        self._word_length_errors()
+
+    def _word_length_errors(self):
+        """Every "too long" message in one wording, with the numbers grouped
+        as people write them, unless a field words its own."""
+        for name, errors in (self._errors or {}).items():
+            field = self.fields.get(name)
+            if field is None or "max_length" in field.error_messages:
+                continue
+            for index, error in enumerate(errors.data):
+                if getattr(error, "code", None) != "max_length" or not error.params:
+                    continue
+                errors.data[index] = ValidationError(
+                    gettext(
+                        "Keep this to %(limit)s characters or fewer (it has %(count)s)"
+                    )
+                    % {
+                        "limit": number_format(
+                            error.params["limit_value"], force_grouping=True
+                        ),
+                        "count": number_format(
+                            error.params["show_value"], force_grouping=True
+                        ),
+                    },
+                    code="max_length",
+                )
 
     def add_model_errors(self, error):
         """Show a ValidationError from an action beside the fields it names,

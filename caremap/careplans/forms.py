@@ -15,6 +15,7 @@ from caremap.careplans.models import (
     WHOSE_IDEA_FOR_PERSON,
     Action,
     Goal,
+    Resource,
 )
 from caremap.forms import THE_DATE_ERRORS, DatePartsField, Form
 
@@ -37,11 +38,17 @@ class PlanForm(Form):
     revision = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
+        # Within what either database stores, so a forged number is
+        # refused as out of date rather than failing a query.
+        max_value=2**31 - 1,
         error_messages={
             "required": _(
                 "This page is out of date. Go back to the plan and try again."
             ),
             "invalid": _(
+                "This page is out of date. Go back to the plan and try again."
+            ),
+            "max_value": _(
                 "This page is out of date. Go back to the plan and try again."
             ),
         },
@@ -60,6 +67,7 @@ class GoalForm(PlanForm):
     wording = forms.CharField(
         label=_("The goal, in your own words"),
         help_text=_("How you would say it, for example “Get back to work”."),
+        max_length=Goal._meta.get_field("wording").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the goal in your own words")},
     )
@@ -148,6 +156,7 @@ class ActionForm(PlanForm):
             "One small, clear step, for example “Phone the housing team and ask "
             "about the waiting list”."
         ),
+        max_length=Action._meta.get_field("what").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what the step is")},
     )
@@ -177,6 +186,7 @@ class ActionForm(PlanForm):
         label=_("How will you know it is done?"),
         help_text=_("For example, “I have a date for a viewing”."),
         required=False,
+        max_length=Action._meta.get_field("how_we_know").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     service = forms.ChoiceField(
@@ -295,6 +305,7 @@ class ResourceForm(PlanForm):
     note = forms.CharField(
         label=_("How it helps"),
         required=False,
+        max_length=Resource._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -355,6 +366,8 @@ class BarrierForm(PlanForm):
             "but you can add them later."
         ),
         required=False,
+        # Room for ten ideas of full length, one a line.
+        max_length=10 * (SOLUTION_LENGTH + 1),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

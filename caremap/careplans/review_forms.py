@@ -16,6 +16,7 @@ from caremap.careplans.models import (
     Action,
     Progress,
     Review,
+    ReviewProgress,
 )
 from caremap.forms import DatePartsField, Form
 
@@ -89,6 +90,7 @@ class ReviewForm(PlanForm):
             "In your own words: what is different in your life or in the plan."
         ),
         required=False,
+        max_length=Review._meta.get_field("what_changed").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     assessment = forms.ChoiceField(
@@ -124,6 +126,7 @@ class ReviewForm(PlanForm):
             self.fields[goal_note_field(goal)] = forms.CharField(
                 label=_("Anything to add about this goal?"),
                 required=False,
+                max_length=ReviewProgress._meta.get_field("note").max_length,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.items.append((goal, goal_field(goal)))

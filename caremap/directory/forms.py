@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from caremap.concurrency import Guarded
-from caremap.directory.models import Listing
+from caremap.directory.models import Accessibility, Listing, Relationship, Service
 from caremap.forms import DatePartsField, Form
 from caremap.people.models import Person
 
@@ -160,6 +160,7 @@ class ServiceForm(Guarded, Form):
     description = forms.CharField(
         label=_("What it offers"),
         required=False,
+        max_length=Service._meta.get_field("description").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Say who it is for and what happens there, in plain words."),
     )
@@ -178,6 +179,7 @@ class ServiceForm(Guarded, Form):
         label=_("Website"),
         required=False,
         assume_scheme="https",
+        max_length=Service._meta.get_field("url").max_length,
         help_text=_("For example, https://example.org"),
         error_messages={"invalid": _("Enter a web address like https://example.org")},
     )
@@ -203,6 +205,7 @@ class ServiceForm(Guarded, Form):
     eligibility = forms.CharField(
         label=_("Who can use it"),
         required=False,
+        max_length=Service._meta.get_field("eligibility_description").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example, adults affected by someone else’s drinking."),
     )
@@ -231,6 +234,7 @@ class ServiceForm(Guarded, Form):
     accessibility = forms.CharField(
         label=_("Getting in and around"),
         required=False,
+        max_length=Accessibility._meta.get_field("description").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "For example, step-free entrance, hearing loop, accessible toilet."
@@ -333,6 +337,7 @@ class ServiceForm(Guarded, Form):
     relationship_note = forms.CharField(
         label=_("About how you work together"),
         required=False,
+        max_length=Relationship._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -470,7 +475,9 @@ class ServiceForm(Guarded, Form):
 class ScheduleForm(Form):
     """One regular opening time. A blank extra row is ignored."""
 
-    schedule_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    schedule_id = forms.CharField(
+        required=False, max_length=250, widget=forms.HiddenInput
+    )
     how_often = forms.ChoiceField(
         label=_("How often"),
         choices=HOW_OFTEN_CHOICES,

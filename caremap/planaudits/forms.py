@@ -14,10 +14,14 @@ class DrawForm(Guarded, Form):
         label=_("How many plans should the sample have?"),
         initial=DEFAULT_SAMPLE_SIZE,
         min_value=1,
+        # Far beyond any real sample; the form also checks how many plans
+        # there are to draw from.
+        max_value=1000,
         error_messages={
             "required": _("Enter how many plans the sample should have"),
             "invalid": _("Enter a whole number, like 10"),
             "min_value": _("The sample must have at least 1 plan"),
+            "max_value": _("The sample can have at most 1,000 plans"),
         },
     )
 

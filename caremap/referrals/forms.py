@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.concurrency import Guarded
 from caremap.forms import DatePartsField, Form, ModelForm
-from caremap.referrals.models import Rating, Referral
+from caremap.referrals.models import Rating, Referral, ReferralUpdate
 
 
 class SearchForm(Form):
@@ -99,6 +99,7 @@ class StatusUpdateForm(Guarded, Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=ReferralUpdate._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
