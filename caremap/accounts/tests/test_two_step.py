@@ -8,6 +8,8 @@ import re
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -352,3 +354,38 @@ def test_django_admins_own_sign_in_page_cannot_skip_the_code(world, client, cloc
     )
     assert response["Location"] == admin_index
     assert client.get(admin_index).status_code == 200
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_checking_for_a_required_code_costs_a_page_no_query(
+    world, client, sign_in, settings
+):
+    require_for_north_valley(world)
+    sign_in(world.alice)
+    url = reverse("people:person-list")
+    client.get(url)
+    with_check = queries_for(client, url)
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name != "caremap.accounts.middleware.TwoStepRequiredMiddleware"
+    ]
+    assert queries_for(client, url) == with_check
+
+
+def test_a_verified_session_costs_one_query_a_page(world, client, sign_in, clock):
+    url = reverse("people:person-list")
+    sign_in(world.alice)
+    client.get(url)
+    plain = queries_for(client, url)
+    client.post(reverse("accounts:sign-out"))
+    device = give_app(world.alice)
+    password_page(client, "alice@riverside.test")
+    client.post(reverse("accounts:two-step"), {"code": code_for(device, clock)})
+    client.get(url)
+    assert queries_for(client, url) == plain + 1
