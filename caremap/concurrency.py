@@ -40,6 +40,8 @@ from django.utils.translation import gettext_lazy as _
 
 from caremap.models import FormToken
 
+URL_LENGTH = FormToken._meta.get_field("url").max_length
+
 TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
 FINGERPRINT_FIELD = "fingerprint"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -74,12 +76,13 @@ class Guarded:
         self.record = record if record is not None and record.pk else None
         self.saved_meanwhile = None
         self.fields[TOKEN_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial=new_token
+            widget=forms.HiddenInput, required=False, max_length=64, initial=new_token
         )
         if self.record is not None:
             self.fields[FINGERPRINT_FIELD] = forms.CharField(
                 widget=forms.HiddenInput,
                 required=False,
+                max_length=64,
                 initial=self.fingerprint_of(self.record),
             )
 
@@ -230,7 +233,7 @@ def guarded(view):
                 refusal, response = error, None
             if spent is not None:
                 went_to = _went_to(response)
-                if went_to:
+                if went_to and len(went_to) <= URL_LENGTH:
                     spent.url = went_to
                     spent.save(update_fields=["url"])
                 else:
