@@ -3,6 +3,7 @@ typed, per account, per address and account, and per address (spraying)."""
 
 import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -138,3 +139,19 @@ def test_the_pause_page_gives_the_configured_length(world, client, settings):
     html = response.content.decode()
     assert "paused for 40 minutes" in html
     assert "<h1" in html and html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["alice@riverside.test", "ALICE@RIVERSIDE.TEST", " Alice@Riverside.Test\t"],
+)
+def test_sign_in_and_the_lock_out_count_agree_on_the_account(world, rf, typed):
+    """The account a spelling signs in to is the one its failures count
+    against: the user manager and the lock-out read addresses alike."""
+    from caremap.accounts.lockout import username_for_lockout
+    from caremap.accounts.models import User
+
+    request = rf.post("/", {"username": typed})
+    assert User.objects.get_by_natural_key(typed) == world.alice
+    assert username_for_lockout(request, None) == world.alice.email
+    assert username_for_lockout(request, {"username": typed}) == world.alice.email
