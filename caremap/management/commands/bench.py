@@ -25,6 +25,8 @@ from caremap.accounts.models import User
 from caremap.assessments import actions as assessment_actions
 from caremap.assessments.models import Assessment
 from caremap.assessments.samples import complete_assessment, plausible_answers
+from caremap.careplans import actions as plan_actions
+from caremap.careplans.models import Action, Barrier, Goal, Resource, Solution, Strength
 from caremap.careplans.samples import plan_from_suggestions
 from caremap.directory.samples import bulk_services
 from caremap.engagement import alerting
@@ -247,6 +249,76 @@ class Command(BaseCommand):
         ]
         for label, url in cases:
             self.measure(label, navigator, url, repeat)
+        self.bench_longest_plan(navigator, repeat)
+
+    def bench_longest_plan(self, navigator, repeat):
+        """Ten goals of five steps, with every text at its longest allowed
+        length: what the maps and the PDF cost at worst."""
+
+        def longest(model, name, n):
+            limit = model._meta.get_field(name).max_length
+            return (f"{n} " + "Walk to the park and back again " * limit)[:limit]
+
+        person = Person.objects.create(
+            organisation=navigator.memberships.first().organisation,
+            reference="B-LONGEST",
+            given_name="Longest",
+            family_name="Plan",
+            date_of_birth=datetime.date(1980, 1, 1),
+            navigator=navigator,
+        )
+        plan, _created = plan_actions.start_plan(person, by=navigator)
+        due = timezone.localdate() + datetime.timedelta(days=30)
+        for g in range(10):
+            goal = plan_actions.add_goal(
+                plan,
+                by=navigator,
+                wording=longest(Goal, "wording", g),
+                proposed_by=Goal.ProposedBy.TOGETHER,
+                person_agreed=True,
+            )
+            for s in range(5):
+                plan_actions.add_action(
+                    goal,
+                    by=navigator,
+                    what=longest(Action, "what", s),
+                    how_we_know=longest(Action, "how_we_know", s),
+                    who=Action.Who.PERSON,
+                    due_on=due,
+                )
+            plan_actions.add_strength(
+                goal, by=navigator, wording=longest(Strength, "wording", g)
+            )
+            plan_actions.add_resource(
+                goal,
+                by=navigator,
+                name=longest(Resource, "name", g),
+                note=longest(Resource, "note", g),
+            )
+            plan_actions.add_barrier(
+                goal,
+                by=navigator,
+                wording=longest(Barrier, "wording", g),
+                solutions=[longest(Solution, "wording", n) for n in range(3)],
+            )
+        goal = plan.goals.first()
+        cases = [
+            ("care plan, longest texts", reverse("careplans:plan", args=[plan.pk])),
+            (
+                "care-planning map, longest texts",
+                reverse("careplans:plan-map", args=[plan.pk]),
+            ),
+            ("goal map, longest texts", reverse("careplans:goal-map", args=[goal.pk])),
+        ]
+        for label, url in cases:
+            self.measure(label, navigator, url, repeat)
+        # WeasyPrint takes a while even for short plans; a few runs suffice.
+        self.measure(
+            "care plan PDF, longest texts",
+            navigator,
+            reverse("careplans:plan-pdf", args=[plan.pk]),
+            min(repeat, 3),
+        )
 
     def bench_engagement(self, organisation, navigator, repeat):
         """Every person with an open episode and four contacts, a third of
