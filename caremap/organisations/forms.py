@@ -35,7 +35,7 @@ class TeamForm(Guarded, Form):
         return name
 
 
-class MemberForm(Form):
+class MemberForm(Guarded, Form):
     email = forms.EmailField(
         label=_("Email address"),
         error_messages={

@@ -129,6 +129,7 @@ def team_edit(request, pk, team_pk):
 
 @allow("GET", "POST")
 @login_required
+@guarded
 def member_create(request, pk):
     organisation = get_organisation_for_user(request, pk)
     data = drafts.form_data(request)

@@ -382,8 +382,10 @@ def test_a_change_made_meanwhile_is_not_overwritten(world, fixtures, form):
 EXEMPT = {
     "accounts:": "signing in and out and passwords: no record of ours is written",
     "admin:": "Django's admin, for administrators' configuration only",
-    "organisations:member-create": "becoming invitations; the lead guards it",
-    "organisations:invitation*": "invitations, reworked by the lead",
+    "organisations:invitation": "the invitation itself is used once: sent "
+    "again, it is found already answered",
+    "organisations:invitation-cancel": "a question and its answer: a cancelled "
+    "invitation stays cancelled",
     "organisations:member-remove": "a question and its answer: sent twice, the "
     "membership is already gone",
     "directory:editor-remove": "a question and its answer, as above",

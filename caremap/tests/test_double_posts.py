@@ -18,7 +18,7 @@ from caremap.directory.models import ApiToken, Editor, Service
 from caremap.engagement.models import Attendance, Contact, GroupMembership
 from caremap.episodes.models import Episode
 from caremap.models import FormToken
-from caremap.organisations.models import Team
+from caremap.organisations.models import Invitation, Team
 from caremap.people.models import Person, PersonStance
 from caremap.planaudits.models import PlanAudit
 from caremap.referrals.models import Rating, Referral
@@ -169,6 +169,17 @@ CREATES = [
         user="mia",
         answers=lambda w: {"name": "East team"},
         rows=lambda w: Team.objects.filter(name="East team"),
+    ),
+    Create(
+        "organisations:member-create",
+        args=lambda w: [w.riverside.pk],
+        user="mia",
+        answers=lambda w: {
+            "email": "nia@riverside.test",
+            "full_name": "Nia New",
+            "role": "navigator",
+        },
+        rows=lambda w: Invitation.objects.filter(email="nia@riverside.test"),
     ),
     Create(
         "assessments:start-assessment",
