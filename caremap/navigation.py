@@ -22,6 +22,8 @@ def items_for(request):
         items.append((_("Organisation"), reverse("organisations:manage")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
+    # Every signed-in user's own sign-in settings (two-step verification).
+    items.append((_("Your account"), reverse("accounts:account")))
     current = request.path
     return [
         {

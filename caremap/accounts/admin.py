@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from caremap.accounts.emails import send_set_password_link
+from caremap.accounts.identity import normalise_address
 from caremap.accounts.models import User
 from caremap.privacy.admin import AuditedModelAdmin
 from caremap.privacy.audit import record
@@ -34,7 +35,7 @@ class AccountCreationForm(forms.ModelForm):
         fields = ["email", "full_name"]
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        email = normalise_address(self.cleaned_data["email"])
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(_("An account with this email already exists."))
         return email

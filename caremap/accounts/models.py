@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from caremap.accounts.identity import normalise_address
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -17,7 +19,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email, password=None, **extra_fields):
         if not email:
             raise ValueError("Every user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_address(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -32,7 +34,7 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         # Email addresses are stored lower-cased, so sign-in ignores case.
-        return self.get(**{self.model.USERNAME_FIELD: username.strip().lower()})
+        return self.get(**{self.model.USERNAME_FIELD: normalise_address(username)})
 
 
 class User(AbstractBaseUser, PermissionsMixin):

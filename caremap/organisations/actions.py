@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caremap.accounts.identity import normalise_address
 from caremap.accounts.models import User
 from caremap.organisations.models import Invitation, Membership, Team
 from caremap.people.models import Person
@@ -58,7 +59,7 @@ def invite_member(
     address accepts (`accept_invitation`). A second invitation for the same
     address and role replaces the first. Returns the invitation and the
     token for its link, which is stored only as a hash."""
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = normalise_address(email)
     Invitation.objects.open().filter(
         organisation=organisation, email=email, role=role
     ).update(cancelled_at=timezone.now())
