@@ -7,6 +7,7 @@ runs, signed in or not, and a test can check that no view forgot.
 
 from functools import wraps
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.urls import URLResolver
 from django.views.decorators.http import require_http_methods
@@ -64,3 +65,25 @@ def allow_throughout(included, *served):
 
     wrap(included[0])
     return included
+
+
+class NulCharacter(SuspiciousOperation):
+    """A NUL character in the address. No page has a use for one, and
+    PostgreSQL refuses any text holding one, so a search or filter that
+    passed it on would end in an error page rather than an answer."""
+
+
+def refuse_nul_characters(get_response):
+    """Middleware: answer 400 to a request whose path or query string holds a
+    NUL character. Forms refuse NUL in what they post field by field, with a
+    message beside the field; the query string has no field to put one by."""
+
+    def middleware(request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise NulCharacter("A NUL character was sent in the address.")
+        return get_response(request)
+
+    return middleware

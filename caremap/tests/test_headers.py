@@ -50,3 +50,20 @@ def test_every_kind_of_response_denies_powerful_features(world, client, sign_in)
     for name, response in responses.items():
         missing = set(DENIED) - denied_features(response)
         assert not missing, f"the {name} allows {sorted(missing)}"
+
+
+def test_a_nul_character_in_the_address_is_refused_before_any_view(world, sign_in):
+    # On PostgreSQL a search passing it on would fail; here it never arrives.
+    client = sign_in(world.mia)
+    for url in [
+        "/en/people/?q=%00",
+        "/en/people/?q=Sam%00",
+        "/en/directory/?%00=1",
+        "/en/reports/?period=%00",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert (
+            "Sorry, the page could not use what was sent" in response.content.decode()
+        )
+    assert client.get("/en/people/?q=Sam").status_code == 200
