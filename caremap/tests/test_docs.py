@@ -43,3 +43,20 @@ def test_every_decision_record_has_a_title_and_a_reason():
         text = path.read_text()
         assert text.startswith("# "), path.name
         assert "**Why.**" in text, path.name
+
+
+def test_every_test_named_in_the_security_page_exists():
+    import ast
+
+    text = (ROOT / "docs" / "security.md").read_text()
+    named = re.findall(r"`(caremap/[\w/]+\.py)::(test_\w+)`", text)
+    assert len(named) > 40, "the security page should name the tests behind it"
+    for path, name in named:
+        source = ROOT / path
+        assert source.exists(), f"docs/security.md names {path}, which is missing"
+        defined = {
+            node.name
+            for node in ast.walk(ast.parse(source.read_text()))
+            if isinstance(node, ast.FunctionDef)
+        }
+        assert name in defined, f"docs/security.md names {path}::{name}, not found"

@@ -1,6 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
+from caremap.testing.personas import PASSWORD
+
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
     response = client.get(reverse("accounts:sign-in"))
@@ -42,3 +44,19 @@ def test_the_500_page_is_self_contained():
 
     html = loader.get_template("500.html").render()
     assert "Sorry, there is a problem with the service" in html
+
+
+def test_signing_in_never_sends_anyone_to_another_site(world, client):
+    for target in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "javascript:alert(1)",
+    ]:
+        client.logout()
+        response = client.post(
+            reverse("accounts:sign-in") + "?next=" + target,
+            {"username": "alice@riverside.test", "password": PASSWORD},
+        )
+        assert response.status_code == 302, target
+        assert response["Location"] == reverse("home"), target
