@@ -143,17 +143,22 @@ def two_step(request):
     if request.method == "POST" and form.is_valid():
         device, wait = twostep.verify(user, form.cleaned_data["code"])
         if device is not None:
-            next_url = twostep.next_url(request)
-            twostep.release(request, user, device)
-            record(
-                AuditEvent.Action.SIGN_IN,
-                by=user,
-                record=user,
-                summary="Signed in with two-step verification",
+            return redirect(
+                finish_held_sign_in(
+                    request, user, device, "Signed in with two-step verification"
+                )
             )
-            return redirect(next_url)
         refuse_code(form, user, wait)
     return render(request, "accounts/two_step.html", {"form": form})
+
+
+def finish_held_sign_in(request, user, device, summary):
+    """Sign in the user whose sign-in was held for a code, audit it, and
+    return where they were going."""
+    next_url = twostep.next_url(request)
+    twostep.release(request, user, device)
+    record(AuditEvent.Action.SIGN_IN, by=user, record=user, summary=summary)
+    return next_url
 
 
 def refuse_code(form, user, wait):
@@ -189,13 +194,11 @@ def two_step_setup(request):
         if confirmed is not None:
             codes = actions.turn_on_two_step(device, by=user)
             if held is not None:
-                next_url = twostep.next_url(request)
-                twostep.release(request, user, device)
-                record(
-                    AuditEvent.Action.SIGN_IN,
-                    by=user,
-                    record=user,
-                    summary="Signed in after setting up two-step verification",
+                next_url = finish_held_sign_in(
+                    request,
+                    user,
+                    device,
+                    "Signed in after setting up two-step verification",
                 )
             else:
                 # The code just given verifies this session too.

@@ -185,30 +185,31 @@ def join_with_new_account(invitation, *, full_name, password) -> User:
 
 @transaction.atomic
 def decline_invitation(invitation, *, by=None):
-    invitation = _locked_open_invitation(invitation)
-    invitation.declined_at = timezone.now()
-    invitation.save(update_fields=["declined_at"])
-    record(
+    return _close_invitation(
+        invitation,
+        "declined_at",
         AuditEvent.Action.UPDATE,
+        f"Invitation to {invitation.email} declined",
         by=by,
-        record=invitation,
-        summary=f"Invitation to {invitation.email} declined",
-        changes={"declined": ["", "yes"]},
     )
-    return invitation
 
 
 @transaction.atomic
 def cancel_invitation(invitation, *, by):
-    invitation = _locked_open_invitation(invitation)
-    invitation.cancelled_at = timezone.now()
-    invitation.save(update_fields=["cancelled_at"])
-    record(
+    return _close_invitation(
+        invitation,
+        "cancelled_at",
         AuditEvent.Action.DELETE,
+        f"Invitation to {invitation.email} cancelled",
         by=by,
-        record=invitation,
-        summary=f"Invitation to {invitation.email} cancelled",
     )
+
+
+def _close_invitation(invitation, field, action, summary, *, by):
+    invitation = _locked_open_invitation(invitation)
+    setattr(invitation, field, timezone.now())
+    invitation.save(update_fields=[field])
+    record(action, by=by, record=invitation, summary=summary)
     return invitation
 
 
