@@ -35,7 +35,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import formats
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from caremap.models import FormToken
@@ -171,7 +171,11 @@ class Guarded:
         if isinstance(value, list | tuple):
             value = ", ".join(str(item) for item in value)
         if isinstance(value, bool):
-            return gettext("Yes") if value else gettext("No")
+            return (
+                pgettext("a yes/no value", "Yes")
+                if value
+                else pgettext("a yes/no value", "No")
+            )
         if isinstance(value, datetime.date):
             return formats.date_format(value, "j F Y")
         if value in (None, "", []):

@@ -42,7 +42,7 @@ class MembershipAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _(
                     "%(organisation)s has a manager, who adds its staff by "
-                    "invitation. Administration only appoints the first manager "
+                    "invitation. Administrators only appoint the first manager "
                     "of an organisation that has none."
                 )
                 % {"organisation": organisation}

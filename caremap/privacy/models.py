@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -37,7 +38,10 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
         LOCKED_OUT = "locked_out", _("Signing in paused")
         PASSWORD_RESET_REQUESTED = "reset_requested", _("Asked for a new password")
-        PASSWORD_RESET = "password_reset", _("Set a new password")
+        PASSWORD_RESET = (
+            "password_reset",
+            pgettext_lazy("audit action", "Set a new password"),
+        )
         TWO_STEP_ON = "two_step_on", _("Turned on two-step verification")
         TWO_STEP_OFF = "two_step_off", _("Turned off two-step verification")
         SUBMIT = "submit", _("Submitted")
