@@ -278,3 +278,45 @@ def test_a_new_account_cannot_take_over_an_existing_one(world, mia, client):
     world.oscar.refresh_from_db()
     assert world.oscar.check_password(PASSWORD)
     assert world.oscar.full_name == "Oscar Outsider"
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_invitation_page_has_a_title_one_heading_and_the_language(
+    world, mia, client, language
+):
+    from bs4 import BeautifulSoup
+    from django.utils import translation
+
+    mia.send("oscar@hillside.test")
+    oscars = sent_link()
+    mail.outbox.clear()
+    mia.send("nia@riverside.test")
+    nias = sent_link()
+    invitation = Invitation.objects.get(email="oscar@hillside.test")
+
+    def localised(path):
+        return path.replace("/en/", f"/{language}/", 1)
+
+    pages = []
+    client.logout()
+    pages.append(client.get(localised(nias)))  # set up an account and join
+    client.force_login(world.oscar, backend=SIGN_IN_BACKEND)
+    pages.append(client.get(localised(oscars)))  # accept or decline
+    client.force_login(world.hugo, backend=SIGN_IN_BACKEND)
+    pages.append(client.get(localised(oscars)))  # another account
+    pages.append(client.get(localised("/en/organisation/invitations/no-such-token/")))
+    with translation.override(language):
+        cancel = reverse(
+            "organisations:invitation-cancel", args=[world.riverside.pk, invitation.pk]
+        )
+    pages.append(mia.get(cancel))
+    for response in pages:
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert soup.html["lang"] == language
+        assert soup.title.string.strip()
+        assert len(soup.find_all("h1")) == 1
+    welsh = {
+        "en": "Join Riverside Recovery",
+        "cy": "Ymuno â staff Riverside Recovery",
+    }[language]
+    assert welsh in pages[1].content.decode()
