@@ -4,12 +4,29 @@ from django.utils.translation import gettext as _
 
 from caremap.organisations.models import Area, Membership, Organisation, Team
 from caremap.privacy.admin import AuditedModelAdmin
+from caremap.privacy.audit import record
 
 
 @admin.register(Area)
 class AreaAdmin(AuditedModelAdmin):
     list_display = ["name", "require_two_step"]
     search_fields = ["name"]
+
+    @staticmethod
+    def _audit(action, request, obj, changes=None):
+        # An area's settings (whether its managers need two-step
+        # verification) matter to each of its organisations, so each one's
+        # managers see the change in their own trail.
+        organisations = list(obj.organisations.all()) if obj.pk else []
+        for organisation in organisations or [None]:
+            record(
+                action,
+                by=request.user,
+                record=obj,
+                organisation=organisation,
+                summary=f"In administration: {obj}",
+                changes=changes,
+            )
 
 
 @admin.register(Organisation)

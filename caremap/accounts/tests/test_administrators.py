@@ -363,3 +363,23 @@ def test_no_sequence_of_administration_opens_a_record(world, sign_in):
         assert_reads_nobody(client, world, world.ada)
     # Making a commissioner is allowed, and still names nobody.
     assert world.ada.memberships.filter(role="commissioner").exists()
+
+
+def test_an_areas_two_step_setting_is_in_each_organisations_trail(world, sign_in):
+    world.area.require_two_step = True
+    world.area.save()
+    client = sign_in(world.ada)
+    response = client.post(
+        reverse("admin:organisations_area_change", args=[world.area.pk]),
+        {"name": world.area.name},  # require_two_step left unticked
+    )
+    assert response.status_code == 302
+    world.area.refresh_from_db()
+    assert not world.area.require_two_step
+    for organisation in [world.riverside, world.hillside]:
+        event = AuditEvent.objects.get(
+            record_type="organisations.area",
+            organisation=organisation,
+            actor=world.ada,
+        )
+        assert "two-step" in event.changes["fields"][1], organisation
