@@ -2,10 +2,11 @@ import re
 
 from caremap.privacy.audit import audit_context
 
-# Addresses that carry a secret: a self-completion link's token is the only
-# key to it, so the audit trail (and anyone who can read it or its backups)
-# must never hold one.
-SECRET_IN_PATH = re.compile(r"(/a/)[^/?#]+")
+# Addresses that carry a secret: a self-completion link's token, or an
+# invitation's, is the only key to it, so the audit trail (and anyone who
+# can read it or its backups) must never hold one. An invitation's address
+# also travels in the sign-in page's `next`, so the query string is covered.
+SECRET_IN_PATH = re.compile(r"(/a/|/invitations/)[^/?#&]+")
 
 
 def redact(path):

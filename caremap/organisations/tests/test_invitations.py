@@ -320,3 +320,23 @@ def test_every_invitation_page_has_a_title_one_heading_and_the_language(
         "cy": "Ymuno â staff Riverside Recovery",
     }[language]
     assert welsh in pages[1].content.decode()
+
+
+def test_an_open_invitations_token_never_reaches_the_audit_trail(world, mia, client):
+    mia.send("oscar@hillside.test")
+    link = sent_link()
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    client.logout()
+    sign_in_page = client.get(link)["Location"]
+    # A wrong password on the way to the invitation is audited, with its page.
+    client.post(sign_in_page, {"username": "oscar@hillside.test", "password": "no"})
+    client.force_login(world.oscar, backend=SIGN_IN_BACKEND)
+    client.post(link, {"choice": "accept"})
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED).exists()
+    leaks = [
+        (event["action"], column)
+        for event in AuditEvent.objects.values()
+        for column, value in event.items()
+        if token in str(value)
+    ]
+    assert leaks == []
