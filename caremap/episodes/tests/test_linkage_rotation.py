@@ -9,29 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from caremap.episodes import actions, linkage
 from caremap.episodes.models import Episode, LinkageSecret
+from caremap.episodes.tests.test_episodes import DAY, ago, record
 from caremap.organisations.models import Area, Organisation
 from caremap.privacy.models import AuditEvent
 from caremap.testing.personas import make_person
-
-DAY = datetime.timedelta(days=1)
-
-
-def ago(days):
-    return timezone.localdate() - days * DAY
-
-
-def record(person, by, **fields):
-    values = {
-        "referred_on": ago(200),
-        "referral_source": Episode.ReferralSource.SELF,
-        "substance_group": Episode.SubstanceGroup.ALCOHOL,
-        **fields,
-    }
-    return actions.record_episode(person, by=by, **values)
 
 
 def expected_key(episode, secret):
