@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import jsonschema
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
 from caremap.directory import hsds
@@ -104,13 +105,23 @@ def save_order() -> list[str]:
 
 
 def _scalar_schema(table: str) -> dict:
+    """The table's scalar properties with their HSDS types, and the maximum
+    length Caremap keeps for each text, so an imported row is held to the
+    same limits as one typed into a form."""
     schema = hsds.table_schema(table)
-    scalars = hsds.scalar_properties(table)
+    model = models_by_table()[table]
+    properties = {}
+    for name in hsds.scalar_properties(table):
+        properties[name] = {"type": schema["properties"][name]["type"]}
+        try:
+            limit = model._meta.get_field(name).max_length
+        except FieldDoesNotExist:
+            limit = None
+        if limit:
+            properties[name]["maxLength"] = limit
     return {
         "type": "object",
-        "properties": {
-            name: {"type": schema["properties"][name]["type"]} for name in scalars
-        },
+        "properties": properties,
         "required": schema.get("required", []),
     }
 
@@ -130,6 +141,11 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             error.validator_value, error.validator_value
         )
         return field_name, f"must be {wanted}, not {_json_type(error.instance)}"
+    if error.validator == "maxLength":
+        return field_name, (
+            f"must be {error.validator_value:,} characters or fewer "
+            f"(it has {len(error.instance):,})"
+        )
     return field_name, error.message
 
 

@@ -150,6 +150,10 @@ def missing_required(d):
     del d["status"]
 
 
+def too_long(d):
+    d["description"] = "x" * 1_000_000
+
+
 def unknown_reference(d):
     d["cost_options"][0]["service_id"] = "no-such-service"
 
@@ -169,6 +173,13 @@ COST = "1fdf4d39-3d80-484d-9f92-a8ffa08621e7"
         ),
         (missing_required, [f"x.json: service {SERVICE}, status: is required"]),
         (
+            too_long,
+            [
+                f"x.json: service {SERVICE}, description: must be 4,000 "
+                "characters or fewer (it has 1,000,000)"
+            ],
+        ),
+        (
             unknown_reference,
             [
                 f"x.json: cost_option {COST}, service_id: refers to service "
@@ -177,7 +188,7 @@ COST = "1fdf4d39-3d80-484d-9f92-a8ffa08621e7"
             ],
         ),
     ],
-    ids=["wrong-type", "missing-required", "unknown-reference"],
+    ids=["wrong-type", "missing-required", "too-long", "unknown-reference"],
 )
 def test_malformed_rows_are_named_and_nothing_changes(change, expected):
     before = counts()
